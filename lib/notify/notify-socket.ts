@@ -1,0 +1,217 @@
+import { constants as osConstants } from 'node:os';
+import type { NotifyDatagram } from './notify-message.js';
+import type { RateLimitedLogger } from './notify-logger.js';
+import { notifyMessages } from './notify.messages.js';
+import { loadUnixDgram, type UnixDgramSocket } from './unix-dgram-loader.js';
+
+/** Tuning for {@link NotifySocket}. */
+export interface NotifySocketOptions {
+  /**
+   * Close the socket after this many ms without traffic. unix-dgram's socket keeps the event
+   * loop alive and cannot be unref'd, so an idle socket must not outlive the app. Default 1000.
+   */
+  readonly idleCloseMs?: number;
+  /** Upper bound on undelivered datagrams kept for retry. Default 128. */
+  readonly maxQueued?: number;
+}
+
+type SendOutcome = 'sent' | 'congested' | { errno: string };
+
+let errnoNames: Map<number, string> | undefined;
+
+/** unix-dgram reports `-errno` numbers; logs should say `ECONNREFUSED`, not `-111`. */
+function errnoName(code: unknown): string {
+  if (typeof code !== 'number') return String(code);
+  errnoNames ??= new Map(Object.entries(osConstants.errno).map(([name, n]) => [n, name]));
+  return errnoNames.get(Math.abs(code)) ?? `errno ${code}`;
+}
+
+/**
+ * Sends datagrams to one AF_UNIX datagram socket, connected for speed, and never throws.
+ *
+ * The receiver's queue is short (`net.unix.max_dgram_qlen`, often 10), so a burst meets
+ * EAGAIN: datagrams then wait in order and go out when the socket turns writable again.
+ * Waiting `STATUS=` or `WATCHDOG=1` datagrams are replaced by newer ones (latest wins);
+ * anything else (READY, STOPPING, RELOADING) is kept. When the receiver is missing
+ * (ENOENT, ECONNREFUSED), the error is logged (rate-limited), the datagrams are kept, and
+ * delivery is retried with the next message, on a fresh connection.
+ */
+export class NotifySocket {
+  private socket: UnixDgramSocket | undefined;
+  private readonly queue: NotifyDatagram[] = [];
+  private congested = false;
+  private idleTimer: NodeJS.Timeout | undefined;
+  private drained: (() => void) | undefined;
+  private readonly idleCloseMs: number;
+  private readonly maxQueued: number;
+
+  constructor(
+    readonly path: string,
+    private readonly log: RateLimitedLogger,
+    options: NotifySocketOptions = {},
+  ) {
+    this.idleCloseMs = options.idleCloseMs ?? 1000;
+    this.maxQueued = options.maxQueued ?? 128;
+  }
+
+  /** Undelivered datagrams, oldest first. */
+  get pending(): number {
+    return this.queue.length;
+  }
+
+  /** Whether a socket is open right now (it closes itself when idle). */
+  get isOpen(): boolean {
+    return this.socket !== undefined;
+  }
+
+  /** Sends `datagram` now, or keeps it for later if systemd cannot take it yet. Never throws. */
+  send(datagram: NotifyDatagram): void {
+    if (this.queue.length === 0 && !this.congested) {
+      const outcome = this.trySend(datagram.bytes);
+      if (outcome === 'sent') {
+        this.armIdleClose();
+        return;
+      }
+      this.queue.push(datagram);
+      this.onFailure(outcome);
+      return;
+    }
+    this.enqueue(datagram);
+    if (!this.congested) this.flush();
+  }
+
+  /**
+   * Delivers what is still queued (waiting at most `timeoutMs` for a congested receiver),
+   * then closes the socket so the process can exit. A later {@link send} opens a new one.
+   */
+  async close(timeoutMs = 1000): Promise<void> {
+    if (this.queue.length > 0 && !this.congested) this.flush();
+    if (this.queue.length > 0 && this.congested) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, timeoutMs);
+        this.drained = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.drained = undefined;
+    }
+    if (this.queue.length > 0) {
+      this.log.warn('close', notifyMessages.droppedOnClose(this.queue.length, 'not accepted'));
+      this.queue.length = 0;
+    }
+    this.closeSocket();
+  }
+
+  private enqueue(datagram: NotifyDatagram): void {
+    if (datagram.coalesceKey) {
+      const stale = this.queue.findIndex((queued) => queued.coalesceKey === datagram.coalesceKey);
+      if (stale !== -1) this.queue.splice(stale, 1);
+    }
+    this.queue.push(datagram);
+    if (this.queue.length > this.maxQueued) {
+      const dropped = this.queue.length - this.maxQueued;
+      this.queue.splice(0, dropped);
+      this.log.warn('overflow', notifyMessages.queueOverflow(dropped));
+    }
+  }
+
+  private flush(): void {
+    while (this.queue.length > 0) {
+      const outcome = this.trySend(this.queue[0]!.bytes);
+      if (outcome !== 'sent') {
+        this.onFailure(outcome);
+        return;
+      }
+      this.queue.shift();
+    }
+    this.armIdleClose();
+    this.drained?.();
+  }
+
+  private onFailure(outcome: Exclude<SendOutcome, 'sent'>): void {
+    if (outcome === 'congested') {
+      this.congested = true;
+      return;
+    }
+    // A fresh connection next time: the receiver may be recreated at the same path.
+    this.closeSocket();
+    this.log.warn(
+      `send:${outcome.errno}`,
+      notifyMessages.sendFailed(this.path, outcome.errno, this.queue.length),
+    );
+  }
+
+  private trySend(bytes: Buffer): SendOutcome {
+    const socket = this.socket ?? this.open();
+    if (typeof socket === 'string') return { errno: socket };
+    let outcome: SendOutcome = 'sent';
+    try {
+      socket.send(bytes, (error) => {
+        if (!error) return;
+        // unix-dgram signals EAGAIN as code 1 ("congestion") and will emit 'writable' later.
+        outcome = error.code === 1 ? 'congested' : { errno: errnoName(error.code) };
+      });
+    } catch (error) {
+      outcome = { errno: (error as Error).message };
+    }
+    return outcome;
+  }
+
+  /** Opens and connects a socket, or says why it could not. */
+  private open(): UnixDgramSocket | string {
+    const transport = loadUnixDgram();
+    if (transport instanceof Error) return transport.message;
+    let failure: string | undefined;
+    let socket: UnixDgramSocket;
+    try {
+      socket = transport.createSocket('unix_dgram');
+    } catch (error) {
+      return errnoName((error as { code?: number }).code);
+    }
+    // unix-dgram emits 'error' synchronously and throws when nobody listens.
+    socket.on('error', (error) => {
+      failure = errnoName(error.code);
+    });
+    socket.on('writable', () => this.onWritable());
+    socket.connect(this.path);
+    if (failure !== undefined) {
+      this.closeQuietly(socket);
+      return failure;
+    }
+    this.socket = socket;
+    return socket;
+  }
+
+  private onWritable(): void {
+    this.congested = false;
+    this.flush();
+  }
+
+  private armIdleClose(): void {
+    if (this.idleTimer) {
+      this.idleTimer.refresh();
+      return;
+    }
+    this.idleTimer = setTimeout(() => {
+      if (this.queue.length === 0) this.closeSocket();
+    }, this.idleCloseMs);
+    this.idleTimer.unref();
+  }
+
+  private closeSocket(): void {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = undefined;
+    this.congested = false;
+    if (this.socket) this.closeQuietly(this.socket);
+    this.socket = undefined;
+  }
+
+  private closeQuietly(socket: UnixDgramSocket): void {
+    try {
+      socket.close();
+    } catch {
+      // close() only fails for an fd that is already gone; there is nothing left to release.
+    }
+  }
+}

@@ -1,0 +1,109 @@
+import { parseNotifySocket, type NotifyAddressResult } from './notify-address.js';
+import { consoleNotifyLogger, RateLimitedLogger, type NotifyLogger } from './notify-logger.js';
+import { encodeNotifyMessage, NotifyMessageError, type NotifyState } from './notify-message.js';
+import { NotifySocket, type NotifySocketOptions } from './notify-socket.js';
+import { loadUnixDgram } from './unix-dgram-loader.js';
+import { readWatchdogEnv, type WatchdogEnv } from './watchdog-env.js';
+
+/** Options for {@link SystemdNotifier}. */
+export interface SystemdNotifierOptions {
+  /** Where to read `NOTIFY_SOCKET` / `WATCHDOG_*` from. Default `process.env`. */
+  readonly env?: Record<string, string | undefined>;
+  /** Our pid, for `WATCHDOG_PID`. Default `process.pid`. */
+  readonly pid?: number;
+  /**
+   * Remove `NOTIFY_SOCKET`, `WATCHDOG_USEC` and `WATCHDOG_PID` from `env` once read, so child
+   * processes do not inherit them (`sd_notify(unset_environment=1)`). The address is kept for
+   * this notifier's own later messages. Default false.
+   */
+  readonly unsetEnvironment?: boolean;
+  /** Where problems are reported (rate-limited). Default: stderr. */
+  readonly logger?: NotifyLogger;
+  /** How often the same kind of problem may be logged, in ms. Default 60000. */
+  readonly logIntervalMs?: number;
+  readonly socket?: NotifySocketOptions;
+}
+
+const SUPERVISION_VARIABLES = ['NOTIFY_SOCKET', 'WATCHDOG_USEC', 'WATCHDOG_PID'] as const;
+
+/**
+ * The protocol layer's front door, free of Nest: reads the environment once, encodes
+ * sanitised messages and sends them. Without `NOTIFY_SOCKET` every call is a cheap no-op.
+ *
+ * ```ts
+ * const notifier = new SystemdNotifier();
+ * notifier.notify({ ready: true, status: 'Listening on :3000' });
+ * ```
+ */
+export class SystemdNotifier {
+  /** What `NOTIFY_SOCKET` said. */
+  readonly address: NotifyAddressResult;
+  /** What `WATCHDOG_USEC` / `WATCHDOG_PID` said. */
+  readonly watchdog: WatchdogEnv;
+  private readonly log: RateLimitedLogger;
+  private readonly socket: NotifySocket | undefined;
+
+  constructor(options: SystemdNotifierOptions = {}) {
+    const env = options.env ?? process.env;
+    this.log = new RateLimitedLogger(
+      options.logger ?? consoleNotifyLogger,
+      options.logIntervalMs ?? 60_000,
+    );
+    this.address = parseNotifySocket(env.NOTIFY_SOCKET);
+    this.watchdog = readWatchdogEnv(env, options.pid ?? process.pid);
+    if (options.unsetEnvironment) for (const name of SUPERVISION_VARIABLES) delete env[name];
+
+    switch (this.address.state) {
+      case 'unset':
+        this.log.debug(
+          'NOTIFY_SOCKET is not set: not supervised by systemd, notifications are no-ops',
+        );
+        break;
+      case 'invalid':
+      case 'unsupported':
+        this.log.error('address', this.address.reason);
+        break;
+      case 'usable': {
+        const transport = loadUnixDgram();
+        if (transport instanceof Error) this.log.error('transport', transport.message);
+        else this.socket = new NotifySocket(this.address.address.path, this.log, options.socket);
+      }
+    }
+    if (this.watchdog.state === 'invalid') this.log.error('watchdog', this.watchdog.reason);
+  }
+
+  /** Whether notifications can reach systemd (`NOTIFY_SOCKET` usable and the transport loaded). */
+  get enabled(): boolean {
+    return this.socket !== undefined;
+  }
+
+  /** Datagrams waiting for systemd to accept them. */
+  get pending(): number {
+    return this.socket?.pending ?? 0;
+  }
+
+  /**
+   * Sends one datagram built from `state`. Returns whether it was handed to the socket (sent
+   * now or queued for retry); false when not supervised or when `state` is invalid, which is
+   * logged rather than thrown, because notification problems must never take a service down.
+   */
+  notify(state: NotifyState): boolean {
+    if (!this.socket) return false;
+    let datagram;
+    try {
+      datagram = encodeNotifyMessage(state);
+    } catch (error) {
+      const message = error instanceof NotifyMessageError ? error.message : String(error);
+      this.log.error('encode', message);
+      return false;
+    }
+    for (const adjustment of datagram.adjustments) this.log.warn(adjustment, adjustment);
+    this.socket.send(datagram);
+    return true;
+  }
+
+  /** Delivers what is queued (waiting up to `timeoutMs`) and closes the socket. */
+  async close(timeoutMs?: number): Promise<void> {
+    await this.socket?.close(timeoutMs);
+  }
+}

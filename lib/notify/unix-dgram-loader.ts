@@ -1,0 +1,43 @@
+import { createRequire } from 'node:module';
+import { isMainThread } from 'node:worker_threads';
+import { notifyMessages } from './notify.messages.js';
+
+/** The part of unix-dgram's socket this library uses (its API is callback- and event-based). */
+export interface UnixDgramSocket {
+  on(event: 'error', listener: (error: Error & { code?: number }) => void): this;
+  on(event: 'writable' | 'connect' | 'listening', listener: () => void): this;
+  on(
+    event: 'message',
+    listener: (data: Buffer, info: { size: number; path?: string }) => void,
+  ): this;
+  connect(path: string): void;
+  bind(path: string): void;
+  send(data: Buffer, callback: (error?: Error & { code?: number }) => void): void;
+  close(): void;
+}
+
+interface UnixDgramModule {
+  createSocket(type: 'unix_dgram'): UnixDgramSocket;
+}
+
+let loaded: UnixDgramModule | Error | undefined;
+
+/**
+ * Loads the native transport on first use only, so an app that is not under systemd never
+ * loads it. Returns an Error that says what to do when it cannot be loaded (install script
+ * blocked by the package manager, or a worker thread, where the addon cannot be loaded).
+ */
+export function loadUnixDgram(): UnixDgramModule | Error {
+  if (loaded) return loaded;
+  if (!isMainThread) {
+    loaded = new Error(notifyMessages.workerThread());
+    return loaded;
+  }
+  try {
+    const require = createRequire(import.meta.url);
+    loaded = require('unix-dgram') as UnixDgramModule;
+  } catch (error) {
+    loaded = new Error(notifyMessages.transportUnavailable((error as Error).message));
+  }
+  return loaded;
+}

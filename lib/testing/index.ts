@@ -1,0 +1,7 @@
+export {
+  NotifyListener,
+  type NotifyListenerOptions,
+  type NotifyMatcher,
+  type NotifyRecord,
+  type WaitForOptions,
+} from './notify-listener.js';
