@@ -13,3 +13,15 @@ export { SystemdNotifier } from './notify/systemd-notifier.js';
 export type { SystemdNotifierOptions } from './notify/systemd-notifier.js';
 export { readWatchdogEnv, MAX_TIMER_MS } from './notify/watchdog-env.js';
 export type { WatchdogEnv } from './notify/watchdog-env.js';
+export { SystemdModule } from './systemd.module.js';
+export type { SystemdModuleExtras } from './systemd.module-definition.js';
+export { SystemdService, type SystemdPhase } from './systemd.service.js';
+export type { SystemdModuleOptions, SystemdReadyPolicy } from './systemd-options.interface.js';
+export { SYSTEMD_MODULE_OPTIONS, SYSTEMD_WATCHDOG_INTERVAL } from './systemd.constants.js';
+export type {
+  NamedSystemdHealthCheck,
+  SystemdHealthCheckFunction,
+  SystemdHealthIndicator,
+  SystemdHealthIndicatorInput,
+  SystemdHealthResult,
+} from './health/health-indicator.interface.js';

@@ -1,0 +1,116 @@
+import type { SystemdHealthCheckFunction } from './health-indicator.interface.js';
+
+/** A resolved check: a name for messages and the call that runs it. */
+export interface HealthCheck {
+  readonly name: string;
+  readonly run: SystemdHealthCheckFunction;
+}
+
+/** The outcome of one round of checks. */
+export type HealthVerdict =
+  { readonly healthy: true } | { readonly healthy: false; readonly reason: string };
+
+const HEALTHY: HealthVerdict = { healthy: true };
+const TIMED_OUT = Symbol('timed out');
+
+function describeError(error: unknown): string {
+  if (error instanceof Error) {
+    // Terminus' HealthCheckError carries the failing entries in `causes`.
+    const causes = (error as { causes?: unknown }).causes;
+    const detail = causes === undefined ? '' : ` ${safeJson(causes)}`;
+    return `${error.message || error.name}${detail}`;
+  }
+  return `threw ${safeJson(error)}`;
+}
+
+function safeJson(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
+
+/** Reads a result the way the {@link SystemdHealthResult} docs describe; returns a reason when unhealthy. */
+export function interpretHealthResult(result: unknown): string | undefined {
+  if (result === undefined || result === true) return undefined;
+  if (result === false) return 'reported unhealthy';
+  if (result !== null && typeof result === 'object' && !Array.isArray(result)) {
+    const entries = Object.entries(result);
+    const statuses = entries.filter(
+      ([, value]) => value !== null && typeof value === 'object' && 'status' in value,
+    ) as [string, { status: unknown; message?: unknown }][];
+    if (entries.length > 0 && statuses.length === entries.length) {
+      const down = statuses.filter(([, value]) => value.status !== 'up');
+      if (down.length === 0) return undefined;
+      return down
+        .map(([key, value]) =>
+          value.message ? `${key} ${String(value.message)}` : `${key} is down`,
+        )
+        .join(', ');
+    }
+  }
+  return `returned an unrecognised result ${safeJson(result).slice(0, 80)}`;
+}
+
+/**
+ * Runs health checks in parallel against one deadline and says whether all passed.
+ *
+ * A check that has not settled by the deadline counts as failed, and is not called (nor
+ * awaited) again until that call settles: a hanging check holds one pending promise, not
+ * one per round.
+ */
+export class HealthGate {
+  private readonly inFlight = new Map<HealthCheck, Promise<unknown>>();
+
+  constructor(
+    private readonly checks: readonly HealthCheck[],
+    private readonly timeoutMs: number,
+  ) {}
+
+  get size(): number {
+    return this.checks.length;
+  }
+
+  async evaluate(): Promise<HealthVerdict> {
+    if (this.checks.length === 0) return HEALTHY;
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<typeof TIMED_OUT>((resolve) => {
+      timer = setTimeout(resolve, this.timeoutMs, TIMED_OUT).unref();
+    });
+    try {
+      const reasons = await Promise.all(this.checks.map((check) => this.runOne(check, deadline)));
+      const failures = reasons
+        .map((reason, i) =>
+          reason === undefined ? undefined : `${this.checks[i]!.name}: ${reason}`,
+        )
+        .filter((line) => line !== undefined);
+      return failures.length === 0 ? HEALTHY : { healthy: false, reason: failures.join('; ') };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async runOne(
+    check: HealthCheck,
+    deadline: Promise<typeof TIMED_OUT>,
+  ): Promise<string | undefined> {
+    if (this.inFlight.has(check)) return `still no answer from a call started earlier`;
+    let call: Promise<unknown>;
+    try {
+      call = Promise.resolve(check.run());
+    } catch (error) {
+      return describeError(error);
+    }
+    this.inFlight.set(check, call);
+    const settle = (): void => void this.inFlight.delete(check);
+    call.then(settle, settle);
+    try {
+      const result = await Promise.race([call, deadline]);
+      if (result === TIMED_OUT) return `no answer within ${this.timeoutMs} ms`;
+      return interpretHealthResult(result);
+    } catch (error) {
+      return describeError(error);
+    }
+  }
+}

@@ -1,0 +1,36 @@
+import type { SystemdHealthIndicatorInput } from './health/health-indicator.interface.js';
+
+/** When `READY=1` is sent. */
+export type SystemdReadyPolicy =
+  /** HTTP apps: once the server listens (`HttpAdapterHost.listen$`); other contexts: at bootstrap. */
+  | 'auto'
+  /** At `onApplicationBootstrap`, even for HTTP apps (not recommended: the port is not bound yet). */
+  | 'bootstrap'
+  /** Never by itself: the app calls `SystemdService.ready()` when it is really ready. */
+  | 'manual';
+
+/** Options of `SystemdModule.forRoot()`; every one is optional. */
+export interface SystemdModuleOptions {
+  /** When to send `READY=1`. Default `'auto'`. */
+  readonly readyOn?: SystemdReadyPolicy;
+  /** `STATUS=` sent with READY. Default: `"Listening on <address>"` for HTTP apps, `"Running"` otherwise. */
+  readonly readyStatus?: string;
+  /** `STATUS=` sent when the module starts up. Default `"Starting"`. */
+  readonly startingStatus?: string;
+  /** `STATUS=` sent with `STOPPING=1`. Default `"Shutting down"`. */
+  readonly stoppingStatus?: string;
+  /** Send `MAINPID=<pid>` with READY; only needed when systemd may not know the main pid (`NotifyAccess=all` behind a wrapper). Default false. */
+  readonly sendMainPid?: boolean;
+  /** Send watchdog pings when systemd asks for them (`WatchdogSec=`). Default true. */
+  readonly watchdog?: boolean;
+  /** Ping period in ms. Default: half of `WATCHDOG_USEC`. Must be shorter than the timeout. */
+  readonly watchdogIntervalMs?: number;
+  /** Health checks that must all pass for a ping to be sent. Default none. */
+  readonly healthIndicators?: readonly SystemdHealthIndicatorInput[];
+  /** How long each round of health checks may take, in ms. Default: half the ping period. Must be shorter than the period. */
+  readonly healthCheckTimeoutMs?: number;
+  /** After this many consecutive unhealthy rounds, send `WATCHDOG=trigger` for an immediate restart. Default: never (wait for the timeout). */
+  readonly watchdogTriggerAfter?: number;
+  /** Remove `NOTIFY_SOCKET` and `WATCHDOG_*` from `process.env` after reading, so child processes do not inherit them. Default false. */
+  readonly unsetEnvironment?: boolean;
+}

@@ -1,0 +1,14 @@
+/** Injection token of the options given to `SystemdModule.forRoot()` / `forRootAsync()`. */
+export const SYSTEMD_MODULE_OPTIONS = Symbol('SYSTEMD_MODULE_OPTIONS');
+
+/** @internal Injection token of the options with defaults applied and validated. */
+export const SYSTEMD_RESOLVED_OPTIONS = Symbol('SYSTEMD_RESOLVED_OPTIONS');
+
+/** @internal Injection token of the protocol layer's `SystemdNotifier`. */
+export const SYSTEMD_NOTIFIER = Symbol('SYSTEMD_NOTIFIER');
+
+/** Name of the watchdog interval in `@nestjs/schedule`'s `SchedulerRegistry`. */
+export const SYSTEMD_WATCHDOG_INTERVAL = 'nestjs-systemd:watchdog';
+
+/** The logger context of every message this module logs. */
+export const SYSTEMD_LOGGER_CONTEXT = 'SystemdModule';

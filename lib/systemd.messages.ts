@@ -1,0 +1,44 @@
+/** Every text the Nest layer logs or throws, in one place. */
+export const systemdMessages = {
+  notSupervised: () => 'NOTIFY_SOCKET is not set: not running under systemd, nothing will be sent',
+  supervised: (path: string, watchdog: string) => `notifying systemd at ${path}; ${watchdog}`,
+  watchdogOn: (periodMs: number, timeoutMs: number, checks: number) =>
+    `watchdog: ping every ${periodMs} ms (timeout ${timeoutMs} ms), gated on ${checks} health check(s)`,
+  watchdogOff: (reason: string) => `watchdog: off (${reason})`,
+  readyStatusHttp: (address: string) => `Listening on ${address}`,
+  readyStatusContext: () => 'Running',
+  startingStatus: () => 'Starting',
+  stoppingStatus: () => 'Shutting down',
+  unhealthyStatus: (reason: string) => `Unhealthy, watchdog pings withheld: ${reason}`,
+  unhealthyLog: (reason: string) => `health check failed, withholding the watchdog ping: ${reason}`,
+  recovered: () => 'health checks pass again, watchdog pings resumed',
+  triggering: (failures: number) =>
+    `${failures} consecutive unhealthy rounds: sending WATCHDOG=trigger for an immediate restart`,
+  tickOverlap: () => 'previous health round still running; this watchdog tick is skipped',
+  noShutdownHooks: () =>
+    'running under systemd without shutdown hooks: SIGTERM will kill the process without STOPPING=1 ' +
+    'or a graceful close. Call app.enableShutdownHooks() before app.listen()',
+  schedulerMissing: () =>
+    'SystemdModule needs SchedulerRegistry for its watchdog: import ScheduleModule.forRoot() from ' +
+    '@nestjs/schedule in your root module (or set watchdog: false)',
+  indicatorNotFound: (name: string) =>
+    `health indicator ${name} is not a provider of this application: add it to a module's providers`,
+  invalidOption: (option: string, expected: string, value: unknown) =>
+    `SystemdModule option "${option}" must be ${expected}, got ${describe(value)}`,
+  intervalTooLong: (intervalMs: number, timeoutMs: number) =>
+    `SystemdModule option "watchdogIntervalMs" (${intervalMs} ms) must be shorter than the watchdog ` +
+    `timeout systemd set (${timeoutMs} ms)`,
+  timeoutTooLong: (timeoutMs: number, periodMs: number) =>
+    `SystemdModule option "healthCheckTimeoutMs" (${timeoutMs} ms) must be shorter than the ping ` +
+    `period (${periodMs} ms)`,
+} as const;
+
+function describe(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'function') return 'a function';
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
