@@ -12,6 +12,12 @@ export type HealthVerdict =
 
 const HEALTHY: HealthVerdict = { healthy: true };
 const TIMED_OUT = Symbol('timed out');
+/**
+ * How many calls of one check may hang at once. A later round calls a hanging check again
+ * (it may have recovered) until this many calls are outstanding, then stops calling it until
+ * one settles: memory stays bounded however long it hangs.
+ */
+const MAX_UNSETTLED_CALLS = 3;
 
 function describeError(error: unknown): string {
   if (error instanceof Error) {
@@ -56,17 +62,21 @@ export function interpretHealthResult(result: unknown): string | undefined {
 /**
  * Runs health checks in parallel against one deadline and says whether all passed.
  *
- * A check that has not settled by the deadline counts as failed, and is not called (nor
- * awaited) again until that call settles: a hanging check holds one pending promise, not
- * one per round.
+ * A check that has not settled by the deadline counts as failed; a check that keeps hanging
+ * holds at most a few pending calls, never one per round.
  */
 export class HealthGate {
-  private readonly inFlight = new Map<HealthCheck, Promise<unknown>>();
+  /** Calls that outlived their round and have not settled yet, per check. */
+  private readonly unsettled = new Map<HealthCheck, number>();
 
   constructor(
     private readonly checks: readonly HealthCheck[],
     private readonly timeoutMs: number,
   ) {}
+
+  private get timeoutReason(): string {
+    return `no answer within ${this.timeoutMs} ms`;
+  }
 
   get size(): number {
     return this.checks.length;
@@ -95,19 +105,26 @@ export class HealthGate {
     check: HealthCheck,
     deadline: Promise<typeof TIMED_OUT>,
   ): Promise<string | undefined> {
-    if (this.inFlight.has(check)) return `still no answer from a call started earlier`;
+    const pending = this.unsettled.get(check) ?? 0;
+    // A check that keeps hanging is not called again: the same wording as a fresh timeout,
+    // so STATUS does not flap.
+    if (pending >= MAX_UNSETTLED_CALLS) return this.timeoutReason;
     let call: Promise<unknown>;
     try {
       call = Promise.resolve(check.run());
     } catch (error) {
       return describeError(error);
     }
-    this.inFlight.set(check, call);
-    const settle = (): void => void this.inFlight.delete(check);
+    this.unsettled.set(check, pending + 1);
+    const settle = (): void => {
+      const left = (this.unsettled.get(check) ?? 1) - 1;
+      if (left > 0) this.unsettled.set(check, left);
+      else this.unsettled.delete(check);
+    };
     call.then(settle, settle);
     try {
       const result = await Promise.race([call, deadline]);
-      if (result === TIMED_OUT) return `no answer within ${this.timeoutMs} ms`;
+      if (result === TIMED_OUT) return this.timeoutReason;
       return interpretHealthResult(result);
     } catch (error) {
       return describeError(error);

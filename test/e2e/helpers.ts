@@ -1,0 +1,97 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { connect } from 'node:net';
+import { createInterface } from 'node:readline';
+import type { NotifyRecord } from '../../lib/testing/notify-listener.js';
+
+const SUPERVISION_VARIABLES = ['NOTIFY_SOCKET', 'WATCHDOG_USEC', 'WATCHDOG_PID'];
+
+/** Sets the supervision variables for the app created in `run`, then restores the environment. */
+export async function withSystemdEnv<T>(
+  env: Record<string, string>,
+  run: () => Promise<T>,
+): Promise<T> {
+  const saved = Object.fromEntries(SUPERVISION_VARIABLES.map((name) => [name, process.env[name]]));
+  for (const name of SUPERVISION_VARIABLES) delete process.env[name];
+  Object.assign(process.env, env);
+  try {
+    return await run();
+  } finally {
+    for (const name of SUPERVISION_VARIABLES) {
+      if (saved[name] === undefined) delete process.env[name];
+      else process.env[name] = saved[name];
+    }
+  }
+}
+
+/** Resolves true if a TCP connection to the port is accepted right now. */
+export function acceptsConnections(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+export const sleep = (ms: number): Promise<void> =>
+  new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Gaps between consecutive records, in ms. */
+export function gaps(records: readonly NotifyRecord[]): number[] {
+  return records.slice(1).map((record, i) => record.receivedAt - records[i]!.receivedAt);
+}
+
+export const fixturePath = (name: string): string =>
+  new URL(`../fixtures/dist/${name}.js`, import.meta.url).pathname;
+
+/** Starts a fixture app and resolves once it printed the port it listens on. */
+export async function startFixtureApp(
+  name: string,
+  args: string[],
+  env: Record<string, string>,
+): Promise<{
+  child: ChildProcess;
+  port: number;
+  exit: Promise<[number | null, NodeJS.Signals | null]>;
+}> {
+  const child = spawn(process.execPath, [fixturePath(name), ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const exit = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+  const lines = createInterface({ input: child.stdout! });
+  const port = await new Promise<number>((resolve, reject) => {
+    lines.on('line', (line) => {
+      const match = /^port (\d+)$/.exec(line);
+      if (match) resolve(Number(match[1]));
+    });
+    void exit.then(([code, signal]) =>
+      reject(new Error(`fixture exited early: ${code ?? signal}`)),
+    );
+  });
+  return { child, port, exit };
+}
+
+/** Waits for `exit`, failing (and killing the child) if it takes longer than `timeoutMs`. */
+export async function exitWithin(
+  child: ChildProcess,
+  exit: Promise<[number | null, NodeJS.Signals | null]>,
+  timeoutMs: number,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`process did not exit by itself within ${timeoutMs} ms`));
+    }, timeoutMs);
+  });
+  try {
+    const [code, signal] = await Promise.race([exit, timeout]);
+    return { code, signal };
+  } finally {
+    clearTimeout(timer);
+  }
+}

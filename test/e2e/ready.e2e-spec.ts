@@ -1,0 +1,102 @@
+import 'reflect-metadata';
+import { Controller, Get, Module, type INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
+import { ScheduleModule } from '@nestjs/schedule';
+import type { AddressInfo } from 'node:net';
+import { SystemdModule } from '../../lib/systemd.module.js';
+import { SystemdService } from '../../lib/systemd.service.js';
+import { NotifyListener } from '../../lib/testing/notify-listener.js';
+import { acceptsConnections, sleep, withSystemdEnv } from './helpers.js';
+
+@Controller()
+class HelloController {
+  @Get()
+  hello(): string {
+    return 'hello';
+  }
+}
+
+@Module({
+  imports: [ScheduleModule.forRoot(), SystemdModule.forRoot()],
+  controllers: [HelloController],
+})
+class HttpAppModule {}
+
+@Module({ imports: [ScheduleModule.forRoot(), SystemdModule.forRoot()] })
+class WorkerModule {}
+
+@Module({ imports: [ScheduleModule.forRoot(), SystemdModule.forRoot({ readyOn: 'manual' })] })
+class ManualModule {}
+
+describe('READY=1 is sent only when the app truly serves', () => {
+  let systemd: NotifyListener;
+  let app: INestApplicationContext | undefined;
+
+  beforeEach(async () => {
+    systemd = await NotifyListener.start();
+  });
+  afterEach(async () => {
+    await app?.close();
+    app = undefined;
+    await systemd.close();
+  });
+
+  it.each([
+    ['Express', () => NestFactory.create(HttpAppModule, { logger: false })],
+    ['Fastify', () => NestFactory.create(HttpAppModule, new FastifyAdapter(), { logger: false })],
+  ])('%s: not at bootstrap, but once the port accepts connections', async (_name, create) => {
+    await withSystemdEnv(systemd.env(), async () => {
+      const http = await create();
+      app = http;
+      await http.init(); // onApplicationBootstrap has run; nothing listens yet
+      await sleep(100);
+      expect(systemd.received('READY=1')).toEqual([]);
+      expect(systemd.messages.map((record) => record.raw)).toEqual(['STATUS=Starting']);
+
+      // Check the port from the moment READY arrives, before listen() has even resolved.
+      const accepted = systemd.waitFor('READY=1').then(async (record) => {
+        const port = (http.getHttpServer().address() as AddressInfo).port;
+        return { record, port, accepting: await acceptsConnections(port) };
+      });
+      await http.listen(0, '127.0.0.1');
+      const { record, port, accepting } = await accepted;
+      expect(accepting).toBe(true);
+      expect(record.raw).toBe(`READY=1\nSTATUS=Listening on 127.0.0.1:${port}`);
+      expect(systemd.received('READY=1')).toHaveLength(1);
+    });
+  });
+
+  it('application context without HTTP: READY at bootstrap', async () => {
+    await withSystemdEnv(systemd.env(), async () => {
+      app = await NestFactory.createApplicationContext(WorkerModule, { logger: false });
+      const record = await systemd.waitFor('READY=1', { timeoutMs: 1000 });
+      expect(record.raw).toBe('READY=1\nSTATUS=Running');
+    });
+  });
+
+  it("readyOn 'manual': only when the app calls ready()", async () => {
+    await withSystemdEnv(systemd.env(), async () => {
+      app = await NestFactory.createApplicationContext(ManualModule, { logger: false });
+      await sleep(100);
+      expect(systemd.received('READY=1')).toEqual([]);
+      app.get(SystemdService).ready('Caches warm');
+      expect((await systemd.waitFor('READY=1')).raw).toBe('READY=1\nSTATUS=Caches warm');
+    });
+  });
+
+  it('does nothing without NOTIFY_SOCKET: no socket, no interval, not enabled', async () => {
+    await withSystemdEnv({}, async () => {
+      const http = await NestFactory.create(HttpAppModule, { logger: false });
+      app = http;
+      await http.listen(0, '127.0.0.1');
+      const service = http.get(SystemdService);
+      expect(service.enabled).toBe(false);
+      expect(service.watchdogIntervalMs).toBeUndefined();
+      const { SchedulerRegistry } = await import('@nestjs/schedule');
+      expect(http.get(SchedulerRegistry).getIntervals()).toEqual([]);
+      await sleep(50);
+      expect(systemd.messages).toEqual([]);
+    });
+  });
+});
