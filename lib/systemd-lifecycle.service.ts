@@ -58,10 +58,8 @@ export class SystemdLifecycleService
   ) {}
 
   onModuleInit(): void {
-    if (!this.systemd.enabled) {
-      this.logger.debug(systemdMessages.notSupervised());
-      return;
-    }
+    // Not under systemd: the notifier has said so (one debug line); nothing else to do.
+    if (!this.systemd.enabled) return;
     const watchdog =
       this.systemd.watchdogIntervalMs === undefined
         ? systemdMessages.watchdogOff(

@@ -1,6 +1,5 @@
 /** Every text the Nest layer logs or throws, in one place. */
 export const systemdMessages = {
-  notSupervised: () => 'NOTIFY_SOCKET is not set: not running under systemd, nothing will be sent',
   supervised: (path: string, watchdog: string) => `notifying systemd at ${path}; ${watchdog}`,
   watchdogOn: (periodMs: number, timeoutMs: number, checks: number) =>
     `watchdog: ping every ${periodMs} ms (timeout ${timeoutMs} ms), gated on ${checks} health check(s)`,

@@ -7,7 +7,8 @@ import { HealthModule } from './health/health.module.js';
 import { WATCHDOG_HEALTH_INDICATORS } from './health/watchdog-health-indicators.js';
 
 // Opt-in through the environment, so a production unit cannot expose it by accident.
-const chaosModules: (Type | DynamicModule)[] = process.env.SAMPLE_CHAOS === '1' ? [ChaosModule] : [];
+const chaosModules: (Type | DynamicModule)[] =
+  process.env.SAMPLE_CHAOS === '1' ? [ChaosModule] : [];
 
 @Module({
   imports: [
