@@ -127,12 +127,14 @@ export class SystemdLifecycleService
    * so the signal's default action is never changed.
    */
   private hookStopSignals(): void {
+    // Closed before this ran: adding listeners now would outlive the app.
+    if (this.systemd.phase === 'stopping') return;
     for (const signal of STOP_SIGNALS) {
       if (process.listenerCount(signal) === 0) continue;
       process.prependListener(signal, this.onStopSignal);
       this.signalsHooked.push(signal);
     }
-    if (!this.signalsHooked.includes('SIGTERM') && this.systemd.phase !== 'stopping') {
+    if (!this.signalsHooked.includes('SIGTERM')) {
       this.logger.warn(systemdMessages.noShutdownHooks());
     }
   }

@@ -85,6 +85,24 @@ describe('READY=1 is sent only when the app truly serves', () => {
     });
   });
 
+  it('warns once, with the fix, when shutdown hooks are not enabled', async () => {
+    const warnings: string[] = [];
+    const logger = {
+      log: () => undefined,
+      error: () => undefined,
+      warn: (message: unknown) => void warnings.push(String(message)),
+    };
+    await withSystemdEnv(systemd.env(), async () => {
+      const http = await NestFactory.create(HttpAppModule, { logger });
+      app = http;
+      await http.listen(0, '127.0.0.1');
+      await sleep(20);
+      expect(warnings).toEqual([
+        expect.stringMatching(/without shutdown hooks.*app\.enableShutdownHooks\(\)/),
+      ]);
+    });
+  });
+
   it('does nothing without NOTIFY_SOCKET: no socket, no interval, not enabled', async () => {
     await withSystemdEnv({}, async () => {
       const http = await NestFactory.create(HttpAppModule, { logger: false });
