@@ -18,6 +18,7 @@ export type { SystemdModuleExtras } from './systemd.module-definition.js';
 export { SystemdService, type SystemdPhase } from './systemd.service.js';
 export type { SystemdModuleOptions, SystemdReadyPolicy } from './systemd-options.interface.js';
 export { SYSTEMD_MODULE_OPTIONS, SYSTEMD_WATCHDOG_INTERVAL } from './systemd.constants.js';
+export { interpretHealthResult } from './health/health-gate.js';
 export type {
   NamedSystemdHealthCheck,
   SystemdHealthCheckFunction,

@@ -37,7 +37,11 @@ function safeJson(value: unknown): string {
   }
 }
 
-/** Reads a result the way the {@link SystemdHealthResult} docs describe; returns a reason when unhealthy. */
+/**
+ * Reads an indicator's result the way the watchdog does (see `SystemdHealthResult`): returns
+ * undefined when healthy, otherwise why not. Use it to report the same verdict elsewhere,
+ * such as a `/health` endpoint.
+ */
 export function interpretHealthResult(result: unknown): string | undefined {
   if (result === undefined || result === true) return undefined;
   if (result === false) return 'reported unhealthy';

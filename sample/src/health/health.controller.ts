@@ -1,7 +1,6 @@
 import { Controller, Get, ServiceUnavailableException, type OnModuleInit } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
-import type { SystemdHealthIndicator } from 'nestjs-systemd';
-import { isHealthyResult } from './health-result.js';
+import { interpretHealthResult, type SystemdHealthIndicator } from 'nestjs-systemd';
 import { WATCHDOG_HEALTH_INDICATORS } from './watchdog-health-indicators.js';
 
 type CheckStatus = 'up' | 'down';
@@ -36,7 +35,9 @@ export class HealthController implements OnModuleInit {
     const statuses = await Promise.all(
       this.indicators.map(async ({ name, indicator }): Promise<[string, CheckStatus]> => {
         try {
-          return [name, isHealthyResult(await indicator.isHealthy()) ? 'up' : 'down'];
+          // The watchdog's own rule: undefined means healthy, anything else is the reason it is not.
+          const reason = interpretHealthResult(await indicator.isHealthy());
+          return [name, reason === undefined ? 'up' : 'down'];
         } catch {
           return [name, 'down'];
         }
