@@ -1,0 +1,15 @@
+// The smallest production-shaped app, compiled once as ESM (Nest 12) and once as CommonJS
+// (Nest 11) against the packed library, to prove both install and boot the way users do it.
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { AppModule } from './app.module.js';
+
+async function bootstrap(): Promise<void> {
+  const app = await NestFactory.create(AppModule, { logger: ['error', 'warn'] });
+  app.enableShutdownHooks();
+  await app.listen(0, '127.0.0.1');
+  const address = app.getHttpServer().address() as { port: number };
+  process.stdout.write(`port ${address.port}\n`);
+}
+
+void bootstrap();

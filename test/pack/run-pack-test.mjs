@@ -1,0 +1,232 @@
+#!/usr/bin/env node
+// Installs the library the way users do: `npm pack`, then the tarball into two throwaway apps
+// in a temp folder (ESM on Nest 12, CommonJS on Nest 11), each compiled with tsc against the
+// packed types, then booted under a stand-in systemd: READY=1 once it serves, pings, STOPPING=1.
+//
+// Needs the library built (npm run build) and the npm registry. Exit code 0 means all passed.
+import { execFileSync, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { checkTarballFiles } from './tarball-files.mjs';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const APP_SOURCES = fileURLToPath(new URL('./app', import.meta.url));
+const TSC = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+/** `WatchdogSec=` of 0.4 s: the app pings every 200 ms. */
+const WATCHDOG_USEC = 400_000;
+const PINGS_EXPECTED = 3;
+const READY_TIMEOUT_MS = 20_000;
+
+/**
+ * @typedef {object} AppSpec
+ * @property {string} name
+ * @property {'module' | 'commonjs'} type
+ * @property {Record<string, string>} nest the Nest packages and their ranges
+ * @property {string} loadTesting a script proving `nestjs-systemd/testing` loads in this format
+ */
+
+/** @type {AppSpec[]} */
+const APPS = [
+  {
+    name: 'esm-nest12',
+    type: 'module',
+    nest: {
+      '@nestjs/common': '^12.0.0',
+      '@nestjs/core': '^12.0.0',
+      '@nestjs/platform-express': '^12.0.0',
+      '@nestjs/schedule': '^12.0.0',
+    },
+    loadTesting:
+      "import { NotifyListener } from 'nestjs-systemd/testing'; if (typeof NotifyListener.start !== 'function') process.exit(1);",
+  },
+  {
+    name: 'cjs-nest11',
+    type: 'commonjs',
+    nest: {
+      '@nestjs/common': '^11.0.0',
+      '@nestjs/core': '^11.0.0',
+      '@nestjs/platform-express': '^11.0.0',
+      // @nestjs/schedule 6 is the major that pairs with Nest 11.
+      '@nestjs/schedule': '^6.0.0',
+    },
+    loadTesting:
+      "const { NotifyListener } = require('nestjs-systemd/testing'); if (typeof NotifyListener.start !== 'function') process.exit(1);",
+  },
+];
+
+const log = (/** @type {string} */ text) => process.stdout.write(`[pack] ${text}\n`);
+
+/** @param {string} command @param {string[]} args @param {string} cwd */
+function run(command, args, cwd) {
+  return execFileSync(command, args, {
+    cwd,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+}
+
+/** @param {string} dir */
+function pack(dir) {
+  const [result] = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', dir], ROOT));
+  checkTarballFiles(result.files.map((/** @type {{ path: string }} */ file) => file.path));
+  log(`packed ${result.filename}: ${result.files.length} files, ${result.size} bytes`);
+  return join(dir, result.filename);
+}
+
+/** @param {AppSpec} spec @param {string} dir @param {string} tarball */
+async function createApp(spec, dir, tarball) {
+  await cp(APP_SOURCES, join(dir, 'src'), { recursive: true });
+  const packageJson = {
+    name: `nestjs-systemd-pack-${spec.name}`,
+    private: true,
+    type: spec.type,
+    dependencies: {
+      ...spec.nest,
+      'nestjs-systemd': `file:${tarball}`,
+      'reflect-metadata': '^0.2.0',
+      rxjs: '^7.8.0',
+    },
+    devDependencies: { '@types/node': '^20.19.0' },
+    // What the README tells users to allow: unix-dgram's native build.
+    allowScripts: { 'unix-dgram': true },
+  };
+  const tsconfig = {
+    compilerOptions: {
+      // With package.json "type", nodenext emits ESM or CommonJS from the same sources.
+      module: 'nodenext',
+      target: 'es2022',
+      strict: true,
+      experimentalDecorators: true,
+      emitDecoratorMetadata: true,
+      rootDir: 'src',
+      outDir: 'dist',
+      types: ['node'],
+    },
+    include: ['src'],
+  };
+  await writeFile(join(dir, 'package.json'), `${JSON.stringify(packageJson, null, 2)}\n`);
+  await writeFile(join(dir, 'tsconfig.json'), `${JSON.stringify(tsconfig, null, 2)}\n`);
+}
+
+/** @param {string} dir */
+async function install(dir) {
+  const child = spawn('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline'], {
+    cwd: dir,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk) => (output += chunk));
+  child.stderr.on('data', (chunk) => (output += chunk));
+  const [code] = await once(child, 'exit');
+  if (code !== 0) throw new Error(`npm install failed in ${dir}:\n${output}`);
+}
+
+/** Nest must not be installed twice (the library's copy would not see the app's modules). @param {string} dir */
+function checkSingleNest(dir) {
+  const tree = JSON.parse(run('npm', ['ls', '--all', '--json', '@nestjs/core'], dir));
+  const versions = new Set();
+  const visit = (/** @type {{ dependencies?: Record<string, { version: string }> }} */ node) => {
+    for (const [name, child] of Object.entries(node.dependencies ?? {})) {
+      if (name === '@nestjs/core') versions.add(child.version);
+      visit(child);
+    }
+  };
+  visit(tree);
+  if (versions.size !== 1) throw new Error(`expected one @nestjs/core, found ${[...versions]}`);
+  return [...versions][0];
+}
+
+/** Boots the compiled app under the packed NotifyListener and checks what systemd would see. @param {string} dir */
+async function bootUnderListener(dir) {
+  const requireFromApp = createRequire(join(dir, 'package.json'));
+  /** @type {typeof import('../../dist/testing/index.js')} */
+  const testing = await import(
+    pathToFileURL(requireFromApp.resolve('nestjs-systemd/testing')).href
+  );
+  const systemd = await testing.NotifyListener.start({ watchdogUsec: WATCHDOG_USEC });
+  const env = { ...process.env, ...systemd.env() };
+  const child = spawn(process.execPath, ['dist/main.js'], {
+    cwd: dir,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  let errors = '';
+  child.stdout.on('data', (chunk) => (output += chunk));
+  child.stderr.on('data', (chunk) => {
+    output += chunk;
+    errors += chunk;
+  });
+  const exited = once(child, 'exit');
+  try {
+    const ready = await systemd.waitFor('READY=1', { timeoutMs: READY_TIMEOUT_MS });
+    // The port was bound before READY was sent, so a connection made now must be answered.
+    const port = /:(\d+)$/.exec(ready.assignments.STATUS ?? '')?.[1];
+    if (!port) throw new Error(`READY=1 came without the bound address: ${ready.raw}`);
+    const response = await fetch(`http://127.0.0.1:${port}/`);
+    const body = await response.json();
+    if (response.status !== 200 || body.supervised !== true) {
+      throw new Error(`GET / right after READY=1: ${response.status} ${JSON.stringify(body)}`);
+    }
+    await systemd.waitFor(() => systemd.received('WATCHDOG=1').length >= PINGS_EXPECTED, {
+      timeoutMs: 2_000,
+    });
+    child.kill('SIGTERM');
+    await systemd.waitFor('STOPPING=1', { timeoutMs: 2_000 });
+    const [code, signal] = await exited;
+    // Nest re-raises the stop signal once shut down, as it does without this library.
+    if (!(signal === 'SIGTERM' || code === 0))
+      throw new Error(`exit: code ${code}, signal ${signal}`);
+    // A healthy supervised run prints nothing: no warning from Node (require of ESM) or from us.
+    if (errors !== '') throw new Error(`unexpected output on stderr:\n${errors}`);
+    return `READY=1 (${ready.assignments.STATUS}), GET / 200, ${PINGS_EXPECTED} pings, STOPPING=1, exit by ${signal ?? code}`;
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw new Error(`${/** @type {Error} */ (error).message}\n--- app output ---\n${output}`, {
+      cause: error,
+    });
+  } finally {
+    await systemd.close();
+  }
+}
+
+/** @param {AppSpec} spec @param {string} workDir @param {string} tarball */
+async function prepareApp(spec, workDir, tarball) {
+  const dir = join(workDir, spec.name);
+  await createApp(spec, dir, tarball);
+  await install(dir);
+  log(`${spec.name}: installed`);
+  return dir;
+}
+
+/** @param {AppSpec} spec @param {string} dir */
+async function checkApp(spec, dir) {
+  const nest = checkSingleNest(dir);
+  // Type-checks the app against the packed declarations, then emits ESM or CommonJS.
+  run(process.execPath, [TSC, '-p', 'tsconfig.json'], dir);
+  const evalFlags = spec.type === 'module' ? ['--input-type=module'] : [];
+  run(process.execPath, [...evalFlags, '-e', spec.loadTesting], dir);
+  const result = await bootUnderListener(dir);
+  log(`${spec.name} (@nestjs/core ${nest}, ${spec.type}): ${result}`);
+}
+
+const workDir = await mkdtemp(join(tmpdir(), 'nestjs-systemd-pack-'));
+let passed = false;
+try {
+  const tarball = pack(workDir);
+  // Installing is mostly waiting on the network, so both apps install at once.
+  const dirs = await Promise.all(APPS.map((spec) => prepareApp(spec, workDir, tarball)));
+  for (const [index, spec] of APPS.entries()) {
+    // oxlint-disable-next-line no-await-in-loop -- one app at a time: their ports and output stay apart
+    await checkApp(spec, dirs[index]);
+  }
+  passed = true;
+  log('all packaging checks passed');
+} finally {
+  if (passed) await rm(workDir, { recursive: true, force: true });
+  else log(`failed; the apps are kept in ${workDir}`);
+}

@@ -1,0 +1,23 @@
+// Imported by each README fragment when it is compiled: the imports a fragment takes for
+// granted, and stand-ins for the reader's own modules and services that it mentions.
+import { Injectable, Module } from '@nestjs/common';
+
+export { Injectable, Module } from '@nestjs/common';
+export { SystemdModule, type SystemdHealthIndicator } from 'nestjs-systemd';
+
+@Module({})
+export class DatabaseModule {}
+
+@Injectable()
+export class DatabaseService {
+  async ping(): Promise<void> {}
+}
+
+@Injectable()
+export class QueueService {
+  readonly connected: boolean = true;
+}
+
+/** The import line put at the top of each fragment. */
+export const FRAGMENT_IMPORT =
+  "import { DatabaseModule, DatabaseService, Injectable, Module, QueueService, SystemdModule, type SystemdHealthIndicator } from './fragment-prelude.js';\n";
