@@ -4,6 +4,8 @@ export const systemdMessages = {
   watchdogOn: (periodMs: number, timeoutMs: number, checks: number) =>
     `watchdog: ping every ${periodMs} ms (timeout ${timeoutMs} ms), gated on ${checks} health check(s)`,
   watchdogOff: (reason: string) => `watchdog: off (${reason})`,
+  notMainProcess: (reason: string) =>
+    `not notifying systemd: ${reason} (a child must not send READY or STOPPING for its parent)`,
   readyStatusHttp: (address: string) => `Listening on ${address}`,
   readyStatusContext: () => 'Running',
   startingStatus: () => 'Starting',

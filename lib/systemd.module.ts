@@ -1,5 +1,6 @@
 import { Logger, Module } from '@nestjs/common';
-import { SystemdNotifier } from './notify/systemd-notifier.js';
+import { notMainProcessReason } from './main-process.js';
+import { SystemdNotifier, unsetSupervisionEnvironment } from './notify/systemd-notifier.js';
 import { resolveSystemdOptions, type ResolvedSystemdOptions } from './systemd-options.js';
 import type { SystemdModuleOptions } from './systemd-options.interface.js';
 import { SystemdLifecycleService } from './systemd-lifecycle.service.js';
@@ -11,6 +12,7 @@ import {
   SYSTEMD_NOTIFIER,
   SYSTEMD_RESOLVED_OPTIONS,
 } from './systemd.constants.js';
+import { systemdMessages } from './systemd.messages.js';
 import { ConfigurableSystemdModule, SYSTEMD_OPTIONS_TYPE } from './systemd.module-definition.js';
 
 /**
@@ -33,11 +35,16 @@ import { ConfigurableSystemdModule, SYSTEMD_OPTIONS_TYPE } from './systemd.modul
     {
       provide: SYSTEMD_NOTIFIER,
       inject: [SYSTEMD_RESOLVED_OPTIONS],
-      useFactory: (options: ResolvedSystemdOptions) =>
-        new SystemdNotifier({
-          unsetEnvironment: options.unsetEnvironment,
-          logger: new Logger(SYSTEMD_LOGGER_CONTEXT),
-        }),
+      useFactory: (options: ResolvedSystemdOptions) => {
+        const logger = new Logger(SYSTEMD_LOGGER_CONTEXT);
+        const notMain = notMainProcessReason();
+        if (notMain === undefined) {
+          return new SystemdNotifier({ unsetEnvironment: options.unsetEnvironment, logger });
+        }
+        logger.debug(systemdMessages.notMainProcess(notMain));
+        if (options.unsetEnvironment) unsetSupervisionEnvironment();
+        return new SystemdNotifier({ env: {}, logger });
+      },
     },
     SystemdService,
     SystemdLifecycleService,

@@ -27,7 +27,8 @@ export class SystemdService {
     const watchdog = notifier.watchdog;
     if (notifier.enabled && options.watchdog && watchdog.state === 'enabled') {
       const period = options.watchdogIntervalMs ?? watchdog.periodMs;
-      if (period >= watchdog.timeoutMs) {
+      // Against the real timeout: a huge WATCHDOG_USEC clamps both to Node's longest timer.
+      if (BigInt(period) * 1000n >= watchdog.usec) {
         throw new Error(systemdMessages.intervalTooLong(period, watchdog.timeoutMs));
       }
       if (options.healthCheckTimeoutMs !== undefined && options.healthCheckTimeoutMs >= period) {

@@ -136,7 +136,7 @@ export class NotifySocket {
     }
     // A fresh connection next time: the receiver may be recreated at the same path.
     this.closeSocket();
-    this.log.warn(
+    this.log.error(
       `send:${outcome.errno}`,
       notifyMessages.sendFailed(this.path, outcome.errno, this.queue.length),
     );

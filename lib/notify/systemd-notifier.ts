@@ -24,7 +24,15 @@ export interface SystemdNotifierOptions {
   readonly socket?: NotifySocketOptions;
 }
 
-const SUPERVISION_VARIABLES = ['NOTIFY_SOCKET', 'WATCHDOG_USEC', 'WATCHDOG_PID'] as const;
+/** The variables systemd sets for `sd_notify(3)` and `sd_watchdog_enabled(3)`. */
+export const SUPERVISION_VARIABLES = ['NOTIFY_SOCKET', 'WATCHDOG_USEC', 'WATCHDOG_PID'] as const;
+
+/** Removes {@link SUPERVISION_VARIABLES} from `env`, so child processes do not inherit them. */
+export function unsetSupervisionEnvironment(
+  env: Record<string, string | undefined> = process.env,
+): void {
+  for (const name of SUPERVISION_VARIABLES) delete env[name];
+}
 
 /**
  * The protocol layer's front door, free of Nest: reads the environment once, encodes
@@ -51,7 +59,7 @@ export class SystemdNotifier {
     );
     this.address = parseNotifySocket(env.NOTIFY_SOCKET);
     this.watchdog = readWatchdogEnv(env, options.pid ?? process.pid);
-    if (options.unsetEnvironment) for (const name of SUPERVISION_VARIABLES) delete env[name];
+    if (options.unsetEnvironment) unsetSupervisionEnvironment(env);
 
     switch (this.address.state) {
       case 'unset':

@@ -2,9 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { connect } from 'node:net';
 import { createInterface } from 'node:readline';
+import { SUPERVISION_VARIABLES } from '../../lib/notify/systemd-notifier.js';
 import type { NotifyRecord } from '../../lib/testing/notify-listener.js';
-
-const SUPERVISION_VARIABLES = ['NOTIFY_SOCKET', 'WATCHDOG_USEC', 'WATCHDOG_PID'];
 
 /** Sets the supervision variables for the app created in `run`, then restores the environment. */
 export async function withSystemdEnv<T>(

@@ -97,7 +97,7 @@ describe('SystemdNotifier against a real AF_UNIX datagram socket', () => {
     expect(notifier.notify({ watchdog: true })).toBe(true);
     expect(notifier.notify({ watchdog: true })).toBe(true);
     expect(notifier.pending).toBe(2);
-    expect(logger.at('warn')).toEqual([expect.stringMatching(/ENOENT; 1 message\(s\) kept/)]);
+    expect(logger.at('error')).toEqual([expect.stringMatching(/ENOENT; 1 message\(s\) kept/)]);
 
     const unix = (await import('../../lib/notify/unix-dgram-loader.js')).loadUnixDgram();
     if (unix instanceof Error) throw unix;
@@ -123,7 +123,7 @@ describe('SystemdNotifier against a real AF_UNIX datagram socket', () => {
     const path = systemd.path;
     await systemd.close();
     notifier.notify({ watchdog: true }); // ECONNREFUSED or ENOENT: kept
-    expect(logger.at('warn')).toHaveLength(1);
+    expect(logger.at('error')).toHaveLength(1);
 
     await mkdir(dirname(path));
     const receiver = await ChildReceiver.start(path);
