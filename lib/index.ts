@@ -26,3 +26,6 @@ export type {
   SystemdHealthIndicatorInput,
   SystemdHealthResult,
 } from './health/health-indicator.interface.js';
+export { JournaldLogger } from './journal/journald-logger.js';
+export type { JournaldLoggerOptions } from './journal/journald-logger.js';
+export { isJournalStream } from './journal/journal-stream.js';

@@ -1,9 +1,12 @@
 import { NestFactory } from '@nestjs/core';
+import { JournaldLogger } from 'nestjs-systemd';
 import { AppModule } from './app.module.js';
 import { readListenAddress } from './listen-address.js';
 
 const { port, host } = readListenAddress(process.env);
-const app = await NestFactory.create(AppModule);
+// Under systemd, log lines carry their priority into the journal (journalctl -p warning works);
+// anywhere else this is Nest's ConsoleLogger.
+const app = await NestFactory.create(AppModule, { logger: new JournaldLogger() });
 // Without shutdown hooks SIGTERM kills node outright: no STOPPING=1 and no graceful close,
 // so systemd would see every stop as a crash of a service that was still "running".
 app.enableShutdownHooks();

@@ -3,7 +3,8 @@
 import { Injectable, Module } from '@nestjs/common';
 
 export { Injectable, Module } from '@nestjs/common';
-export { SystemdModule, type SystemdHealthIndicator } from 'nestjs-systemd';
+export { NestFactory } from '@nestjs/core';
+export { JournaldLogger, SystemdModule, type SystemdHealthIndicator } from 'nestjs-systemd';
 
 @Module({})
 export class DatabaseModule {}
@@ -13,6 +14,9 @@ export class DatabaseService {
   async ping(): Promise<void> {}
 }
 
+@Module({})
+export class AppModule {}
+
 @Injectable()
 export class QueueService {
   readonly connected: boolean = true;
@@ -20,4 +24,4 @@ export class QueueService {
 
 /** The import line put at the top of each fragment. */
 export const FRAGMENT_IMPORT =
-  "import { DatabaseModule, DatabaseService, Injectable, Module, QueueService, SystemdModule, type SystemdHealthIndicator } from './fragment-prelude.js';\n";
+  'import { AppModule, DatabaseModule, DatabaseService, Injectable, JournaldLogger, Module, NestFactory, QueueService, SystemdModule, type SystemdHealthIndicator } from "./fragment-prelude.js";\n';

@@ -2,10 +2,13 @@
 // (Nest 11) against the packed library, to prove both install and boot the way users do it.
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
+import { JournaldLogger } from 'nestjs-systemd';
 import { AppModule } from './app.module.js';
 
 async function bootstrap(): Promise<void> {
-  const app = await NestFactory.create(AppModule, { logger: ['error', 'warn'] });
+  // The journal format on stderr as under systemd, whichever Nest major extends the logger.
+  const logger = new JournaldLogger({ journal: 'always', logLevels: ['log', 'warn', 'error'] });
+  const app = await NestFactory.create(AppModule, { logger });
   app.enableShutdownHooks();
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address() as { port: number };
