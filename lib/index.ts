@@ -29,3 +29,10 @@ export type {
 export { JournaldLogger } from './journal/journald-logger.js';
 export type { JournaldLoggerOptions } from './journal/journald-logger.js';
 export { isJournalStream } from './journal/journal-stream.js';
+export { listenOnActivatedSocket } from './activation/listen-on-activated-socket.js';
+export type {
+  ActivatedListenOptions,
+  ActivatedListenResult,
+} from './activation/listen-on-activated-socket.js';
+export { readListenFds, LISTEN_FDS_START } from './activation/listen-fds.js';
+export type { ListenFd, ListenFdsResult, ReadListenFdsOptions } from './activation/listen-fds.js';

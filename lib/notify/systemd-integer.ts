@@ -68,18 +68,18 @@ function strtoull(
   return { value, end: i, overflow, negative };
 }
 
+/** libsystemd's `mangle_base()`: Python-style `0b` / `0o` prefixes after its own whitespace. */
+function skipPrefix(s: string): { start: number; base: number } {
+  const i = skipChars(s, 0, SYSTEMD_WHITESPACE);
+  const prefix = s.slice(i, i + 2).toLowerCase();
+  if (prefix === '0b') return { start: i + 2, base: 2 };
+  if (prefix === '0o') return { start: i + 2, base: 8 };
+  return { start: i, base: 0 };
+}
+
 /** libsystemd's `safe_atou64(s)`: an unsigned 64-bit integer, or the errno it would fail with. */
 export function parseSystemdU64(s: string): SystemdIntegerResult {
-  let i = skipChars(s, 0, SYSTEMD_WHITESPACE);
-  let base = 0;
-  const prefix = s.slice(i, i + 2).toLowerCase();
-  if (prefix === '0b') {
-    base = 2;
-    i += 2;
-  } else if (prefix === '0o') {
-    base = 8;
-    i += 2;
-  }
+  const { start: i, base } = skipPrefix(s);
   const parsed = strtoull(s, i, base);
   if (parsed.overflow) return { ok: false, error: 'ERANGE' };
   if (parsed.end === i || parsed.end !== s.length) return { ok: false, error: 'EINVAL' };
@@ -93,4 +93,18 @@ export function parseSystemdPid(s: string): SystemdIntegerResult {
   if (!parsed.ok) return parsed;
   if (parsed.value === 0n || parsed.value > PID_MAX) return { ok: false, error: 'ERANGE' };
   return parsed;
+}
+
+const INT_MIN = -(2n ** 31n);
+const INT_MAX = 2n ** 31n - 1n;
+
+/** libsystemd's `safe_atoi(s)`: a signed 32-bit integer (`strtol`, then a range check). */
+export function parseSystemdInt(s: string): SystemdIntegerResult {
+  const { start, base } = skipPrefix(s);
+  const parsed = strtoull(s, start, base);
+  if (parsed.end === start || parsed.end !== s.length) return { ok: false, error: 'EINVAL' };
+  const value = parsed.negative ? -parsed.value : parsed.value;
+  // strtol's own overflow and the narrowing to int both end in ERANGE.
+  if (parsed.overflow || value < INT_MIN || value > INT_MAX) return { ok: false, error: 'ERANGE' };
+  return { ok: true, value };
 }

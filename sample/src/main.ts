@@ -1,5 +1,5 @@
 import { NestFactory } from '@nestjs/core';
-import { JournaldLogger } from 'nestjs-systemd';
+import { JournaldLogger, listenOnActivatedSocket } from 'nestjs-systemd';
 import { AppModule } from './app.module.js';
 import { readListenAddress } from './listen-address.js';
 
@@ -10,5 +10,7 @@ const app = await NestFactory.create(AppModule, { logger: new JournaldLogger() }
 // Without shutdown hooks SIGTERM kills node outright: no STOPPING=1 and no graceful close,
 // so systemd would see every stop as a crash of a service that was still "running".
 app.enableShutdownHooks();
-// READY=1 is sent once this has bound the port, not before.
-await app.listen(port, host);
+// Serves the socket systemd passes when nestjs-systemd-sample.socket is active (no connection
+// is refused while the service restarts), and binds PORT/HOST itself otherwise. Either way
+// READY=1 is sent once the server listens, not before.
+await listenOnActivatedSocket(app, { fallback: { port, host } });

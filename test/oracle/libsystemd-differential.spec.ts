@@ -5,6 +5,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { constants, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { readListenFds } from '../../lib/activation/listen-fds.js';
 import { parseNotifySocket } from '../../lib/notify/notify-address.js';
 import { readWatchdogEnv } from '../../lib/notify/watchdog-env.js';
 
@@ -34,10 +35,12 @@ const available = build();
 const describeIf = available ? describe : describe.skip;
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function runOracle(mode: 'watchdog' | 'notify', env: Record<string, string>): string {
-  const result = spawnSync(oracle, [mode], { env, encoding: 'utf8' });
+function runOracle(mode: 'watchdog' | 'notify' | 'listen', env: Record<string, string>): string {
+  // Descriptors 3 and 4 are open in the oracle (as two passed sockets would be), 5 on are not.
+  const stdio = ['ignore', 'pipe', 'pipe', 'pipe', 'pipe'] as const;
+  const result = spawnSync(oracle, [mode], { env, encoding: 'utf8', stdio: [...stdio] });
   if (result.status !== 0) throw new Error(`oracle failed: ${result.stderr}`);
-  return result.stdout.trim();
+  return result.stdout.replace(/\n$/, '');
 }
 
 const USEC_INPUTS = [
@@ -78,7 +81,76 @@ const PID_INPUTS: (string | 'self' | undefined)[] = [
   '0x1',
 ];
 
+const LISTEN_PID_INPUTS: (string | 'self' | undefined)[] = [undefined, 'self', '1', 'abc'];
+const LISTEN_FDS_INPUTS: (string | undefined)[] = [
+  undefined,
+  '1',
+  '2',
+  '3',
+  '0',
+  '-1',
+  'abc',
+  ' 2',
+  '0x2',
+  '2 ',
+  '2147483645',
+  '2147483647',
+  '99999999999',
+];
+const LISTEN_FDNAMES_INPUTS: (string | undefined)[] = [
+  undefined,
+  'http',
+  'http:admin',
+  '',
+  'a::b',
+  ':',
+];
+
 describeIf('the same judgement as libsystemd', () => {
+  it.each(
+    LISTEN_PID_INPUTS.flatMap((pid) =>
+      LISTEN_FDS_INPUTS.flatMap((fds) =>
+        LISTEN_FDNAMES_INPUTS.map((names) => [pid, fds, names] as const),
+      ),
+    ),
+  )(
+    'sd_listen_fds_with_names with LISTEN_PID=%j LISTEN_FDS=%j LISTEN_FDNAMES=%j',
+    (pid, fds, names) => {
+      const env: Record<string, string> = {};
+      if (fds !== undefined) env.LISTEN_FDS = fds;
+      if (names !== undefined) env.LISTEN_FDNAMES = names;
+      const [r, ...oracleNames] = runOracle('listen', {
+        ...env,
+        ...(pid === 'self'
+          ? { ORACLE_LISTEN_PID_SELF: '1' }
+          : pid === undefined
+            ? {}
+            : { LISTEN_PID: pid }),
+      }).split('\n');
+      const ours = readListenFds({
+        env: {
+          ...env,
+          ...(pid === 'self'
+            ? { LISTEN_PID: '4242' }
+            : pid === undefined
+              ? {}
+              : { LISTEN_PID: pid }),
+        },
+        pid: 4242,
+        isOpen: (fd) => fd === 3 || fd === 4,
+      });
+      const n = Number(r);
+      if (n > 0) {
+        expect(ours).toEqual({
+          state: 'activated',
+          fds: oracleNames.map((name, i) => ({ fd: 3 + i, name })),
+        });
+      } else {
+        expect(ours.state).toBe(n === 0 ? 'none' : 'invalid');
+      }
+    },
+  );
+
   it.each(USEC_INPUTS.flatMap((usec) => PID_INPUTS.map((pid) => [usec, pid] as const)))(
     'sd_watchdog_enabled with WATCHDOG_USEC=%j WATCHDOG_PID=%j',
     (usec, pid) => {

@@ -1,13 +1,15 @@
 #!/usr/bin/env node
 // Installs the library the way users do: `npm pack`, then the tarball into two throwaway apps
 // in a temp folder (ESM on Nest 12, CommonJS on Nest 11), each compiled with tsc against the
-// packed types, then booted under a stand-in systemd: READY=1 once it serves, pings, STOPPING=1.
+// packed types, then booted under a stand-in systemd with a passed socket: READY=1 once it
+// serves that socket, pings, STOPPING=1, journal-format logs.
 //
 // Needs the library built (npm run build) and the npm registry. Exit code 0 means all passed.
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -140,6 +142,11 @@ function checkSingleNest(dir) {
   return [...versions][0];
 }
 
+/** The descriptor of a listening server, to pass to a child process. @param {import('node:net').Server} server */
+function socketFd(server) {
+  return /** @type {{ _handle: { fd: number } }} */ (/** @type {unknown} */ (server))._handle.fd;
+}
+
 /** Boots the compiled app under the packed NotifyListener and checks what systemd would see. @param {string} dir */
 async function bootUnderListener(dir) {
   const requireFromApp = createRequire(join(dir, 'package.json'));
@@ -148,12 +155,18 @@ async function bootUnderListener(dir) {
     pathToFileURL(requireFromApp.resolve('nestjs-systemd/testing')).href
   );
   const systemd = await testing.NotifyListener.start({ watchdogUsec: WATCHDOG_USEC });
-  const env = { ...process.env, ...systemd.env() };
-  const child = spawn(process.execPath, ['dist/main.js'], {
-    cwd: dir,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  // Socket activation as systemd does it: a bound, listening socket as descriptor 3, and
+  // LISTEN_PID set by a shell that then execs node.
+  const socket = createServer();
+  await new Promise((resolve) => socket.listen(0, '127.0.0.1', () => resolve(undefined)));
+  const passedPort = /** @type {import('node:net').AddressInfo} */ (socket.address()).port;
+  const env = { ...process.env, ...systemd.env(), LISTEN_FDS: '1', LISTEN_FDNAMES: 'http' };
+  const child = spawn(
+    '/bin/sh',
+    ['-c', 'LISTEN_PID=$$ exec "$0" "$@"', process.execPath, 'dist/main.js'],
+    { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe', socketFd(socket)] },
+  );
+  socket.close();
   let output = '';
   let errors = '';
   child.stdout.on('data', (chunk) => (output += chunk));
@@ -166,7 +179,9 @@ async function bootUnderListener(dir) {
     const ready = await systemd.waitFor('READY=1', { timeoutMs: READY_TIMEOUT_MS });
     // The port was bound before READY was sent, so a connection made now must be answered.
     const port = /:(\d+)$/.exec(ready.assignments.STATUS ?? '')?.[1];
-    if (!port) throw new Error(`READY=1 came without the bound address: ${ready.raw}`);
+    if (port !== String(passedPort)) {
+      throw new Error(`READY=1 should name the passed socket (port ${passedPort}): ${ready.raw}`);
+    }
     const response = await fetch(`http://127.0.0.1:${port}/`);
     const body = await response.json();
     if (response.status !== 200 || body.supervised !== true) {
@@ -190,7 +205,7 @@ async function bootUnderListener(dir) {
     const unexpected = lines.filter((line) => !line.startsWith('<6>['));
     if (unexpected.length > 0)
       throw new Error(`unexpected output on stderr:\n${unexpected.join('\n')}`);
-    return `READY=1 (${ready.assignments.STATUS}), GET / 200, ${PINGS_EXPECTED} pings, STOPPING=1, exit by ${signal ?? code}`;
+    return `passed socket served, READY=1 (${ready.assignments.STATUS}), GET / 200, ${PINGS_EXPECTED} pings, STOPPING=1, exit by ${signal ?? code}`;
   } catch (error) {
     child.kill('SIGKILL');
     throw new Error(`${/** @type {Error} */ (error).message}\n--- app output ---\n${output}`, {

@@ -4,7 +4,12 @@ import { Injectable, Module } from '@nestjs/common';
 
 export { Injectable, Module } from '@nestjs/common';
 export { NestFactory } from '@nestjs/core';
-export { JournaldLogger, SystemdModule, type SystemdHealthIndicator } from 'nestjs-systemd';
+export {
+  JournaldLogger,
+  listenOnActivatedSocket,
+  SystemdModule,
+  type SystemdHealthIndicator,
+} from 'nestjs-systemd';
 
 @Module({})
 export class DatabaseModule {}
@@ -24,4 +29,4 @@ export class QueueService {
 
 /** The import line put at the top of each fragment. */
 export const FRAGMENT_IMPORT =
-  'import { AppModule, DatabaseModule, DatabaseService, Injectable, JournaldLogger, Module, NestFactory, QueueService, SystemdModule, type SystemdHealthIndicator } from "./fragment-prelude.js";\n';
+  'import { AppModule, DatabaseModule, DatabaseService, Injectable, JournaldLogger, listenOnActivatedSocket, Module, NestFactory, QueueService, SystemdModule, type SystemdHealthIndicator } from "./fragment-prelude.js";\n';

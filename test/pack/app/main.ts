@@ -2,7 +2,7 @@
 // (Nest 11) against the packed library, to prove both install and boot the way users do it.
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { JournaldLogger } from 'nestjs-systemd';
+import { JournaldLogger, listenOnActivatedSocket } from 'nestjs-systemd';
 import { AppModule } from './app.module.js';
 
 async function bootstrap(): Promise<void> {
@@ -10,9 +10,8 @@ async function bootstrap(): Promise<void> {
   const logger = new JournaldLogger({ journal: 'always', logLevels: ['log', 'warn', 'error'] });
   const app = await NestFactory.create(AppModule, { logger });
   app.enableShutdownHooks();
-  await app.listen(0, '127.0.0.1');
-  const address = app.getHttpServer().address() as { port: number };
-  process.stdout.write(`port ${address.port}\n`);
+  // The packaging test passes a socket, as a .socket unit would.
+  await listenOnActivatedSocket(app, { fallback: { port: 0, host: '127.0.0.1' } });
 }
 
 void bootstrap();
