@@ -36,3 +36,5 @@ export type {
 } from './activation/listen-on-activated-socket.js';
 export { readListenFds, LISTEN_FDS_START } from './activation/listen-fds.js';
 export type { ListenFd, ListenFdsResult, ReadListenFdsOptions } from './activation/listen-fds.js';
+export { OnSystemdReload } from './reload/on-systemd-reload.decorator.js';
+export type { SystemdReloadFailure, SystemdReloadOutcome } from './systemd-reload.service.js';

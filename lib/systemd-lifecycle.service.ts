@@ -130,6 +130,8 @@ export class SystemdLifecycleService
     // Closed before this ran: adding listeners now would outlive the app.
     if (this.systemd.phase === 'stopping') return;
     for (const signal of STOP_SIGNALS) {
+      // With reload support, the reload signal asks for a reload, not a stop.
+      if (this.options.reload && signal === this.options.reloadSignal) continue;
       if (process.listenerCount(signal) === 0) continue;
       process.prependListener(signal, this.onStopSignal);
       this.signalsHooked.push(signal);

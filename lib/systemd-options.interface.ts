@@ -33,4 +33,14 @@ export interface SystemdModuleOptions {
   readonly watchdogTriggerAfter?: number;
   /** Remove `NOTIFY_SOCKET` and `WATCHDOG_*` from `process.env` after reading, so child processes do not inherit them. Default false. */
   readonly unsetEnvironment?: boolean;
+  /**
+   * Handle `systemctl reload` of a `Type=notify-reload` unit: on `reloadSignal`, send
+   * `RELOADING=1`, run the `@OnSystemdReload()` handlers, then `READY=1`. The signal handler is
+   * only installed under systemd. Default false (the signal is left alone).
+   */
+  readonly reload?: boolean;
+  /** The signal systemd sends for a reload (`ReloadSignal=`). Default `'SIGHUP'`. */
+  readonly reloadSignal?: NodeJS.Signals;
+  /** How long each reload handler may take, in ms; a slower one counts as failed. Default 30000. */
+  readonly reloadHandlerTimeoutMs?: number;
 }

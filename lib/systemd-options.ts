@@ -1,3 +1,4 @@
+import { constants as osConstants } from 'node:os';
 import type { SystemdHealthIndicatorInput } from './health/health-indicator.interface.js';
 import type { SystemdModuleOptions, SystemdReadyPolicy } from './systemd-options.interface.js';
 import { systemdMessages } from './systemd.messages.js';
@@ -15,12 +16,19 @@ export interface ResolvedSystemdOptions {
   readonly healthCheckTimeoutMs: number | undefined;
   readonly watchdogTriggerAfter: number | undefined;
   readonly unsetEnvironment: boolean;
+  readonly reload: boolean;
+  readonly reloadSignal: NodeJS.Signals;
+  readonly reloadHandlerTimeoutMs: number;
 }
 
 const READY_POLICIES: readonly SystemdReadyPolicy[] = ['auto', 'bootstrap', 'manual'];
 
 function fail(option: string, expected: string, value: unknown): never {
   throw new Error(systemdMessages.invalidOption(option, expected, value));
+}
+
+function isSignal(value: unknown): value is NodeJS.Signals {
+  return typeof value === 'string' && Object.hasOwn(osConstants.signals, value);
 }
 
 function optionalString(options: SystemdModuleOptions, key: keyof SystemdModuleOptions): void {
@@ -58,14 +66,18 @@ export function resolveSystemdOptions(options: SystemdModuleOptions = {}): Resol
   }
   for (const key of ['readyStatus', 'startingStatus', 'stoppingStatus'] as const)
     optionalString(options, key);
-  for (const key of ['sendMainPid', 'watchdog', 'unsetEnvironment'] as const)
+  for (const key of ['sendMainPid', 'watchdog', 'unsetEnvironment', 'reload'] as const)
     optionalBoolean(options, key);
   for (const key of [
     'watchdogIntervalMs',
     'healthCheckTimeoutMs',
     'watchdogTriggerAfter',
+    'reloadHandlerTimeoutMs',
   ] as const) {
     optionalPositiveInteger(options, key);
+  }
+  if (options.reloadSignal !== undefined && !isSignal(options.reloadSignal)) {
+    fail('reloadSignal', 'a signal name such as "SIGHUP"', options.reloadSignal);
   }
   const indicators = options.healthIndicators ?? [];
   if (!Array.isArray(indicators)) fail('healthIndicators', 'an array', indicators);
@@ -87,5 +99,8 @@ export function resolveSystemdOptions(options: SystemdModuleOptions = {}): Resol
     healthCheckTimeoutMs: options.healthCheckTimeoutMs,
     watchdogTriggerAfter: options.watchdogTriggerAfter,
     unsetEnvironment: options.unsetEnvironment ?? false,
+    reload: options.reload ?? false,
+    reloadSignal: options.reloadSignal ?? 'SIGHUP',
+    reloadHandlerTimeoutMs: options.reloadHandlerTimeoutMs ?? 30_000,
   };
 }

@@ -12,3 +12,6 @@ export const SYSTEMD_WATCHDOG_INTERVAL = 'nestjs-systemd:watchdog';
 
 /** The logger context of every message this module logs. */
 export const SYSTEMD_LOGGER_CONTEXT = 'SystemdModule';
+
+/** Metadata key that `@OnSystemdReload()` puts on a provider method. */
+export const SYSTEMD_RELOAD_HANDLER = 'nestjs-systemd:reload-handler';

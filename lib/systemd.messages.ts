@@ -19,6 +19,19 @@ export const systemdMessages = {
   noShutdownHooks: () =>
     'running under systemd without shutdown hooks: SIGTERM will kill the process without STOPPING=1 ' +
     'or a graceful close. Call app.enableShutdownHooks() before app.listen()',
+  reloadingStatus: () => 'Reloading',
+  reloadedStatus: () => 'Reloaded',
+  reloadFailedStatus: (failures: string) => `Reload failed: ${failures}`,
+  reloadOn: (signal: string, handlers: number) =>
+    `reload: ${signal} runs ${handlers} @OnSystemdReload() handler(s) between RELOADING=1 and READY=1`,
+  reloadDone: (ms: number) => `reload done in ${ms} ms`,
+  reloadFailed: (failures: string) => `reload failed, READY=1 sent all the same: ${failures}`,
+  reloadTimeout: (ms: number) => `no answer within ${ms} ms`,
+  reloadSignalShared: (signal: string) =>
+    `reload: ${signal} has other listeners too (Nest's shutdown hooks listen to it by default), so ` +
+    `systemctl reload may also shut the app down. Leave it out: app.enableShutdownHooks(['SIGTERM', 'SIGINT'])`,
+  reloadHandlerScoped: (name: string) =>
+    `@OnSystemdReload() on ${name} is ignored: the provider is request-scoped or transient`,
   schedulerMissing: () =>
     'SystemdModule needs SchedulerRegistry for its watchdog: import ScheduleModule.forRoot() from ' +
     '@nestjs/schedule in your root module (or set watchdog: false)',

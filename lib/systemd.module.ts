@@ -1,9 +1,12 @@
 import { Logger, Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import { notMainProcessReason } from './main-process.js';
 import { SystemdNotifier, unsetSupervisionEnvironment } from './notify/systemd-notifier.js';
 import { resolveSystemdOptions, type ResolvedSystemdOptions } from './systemd-options.js';
 import type { SystemdModuleOptions } from './systemd-options.interface.js';
+import { ReloadHandlerExplorer } from './reload/reload-handler.explorer.js';
 import { SystemdLifecycleService } from './systemd-lifecycle.service.js';
+import { SystemdReloadService } from './systemd-reload.service.js';
 import { SystemdService } from './systemd.service.js';
 import { SystemdWatchdogService } from './systemd-watchdog.service.js';
 import {
@@ -26,6 +29,7 @@ import { ConfigurableSystemdModule, SYSTEMD_OPTIONS_TYPE } from './systemd.modul
  * ```
  */
 @Module({
+  imports: [DiscoveryModule],
   providers: [
     {
       provide: SYSTEMD_RESOLVED_OPTIONS,
@@ -49,6 +53,8 @@ import { ConfigurableSystemdModule, SYSTEMD_OPTIONS_TYPE } from './systemd.modul
     SystemdService,
     SystemdLifecycleService,
     SystemdWatchdogService,
+    ReloadHandlerExplorer,
+    SystemdReloadService,
   ],
   exports: [SystemdService],
 })

@@ -3,6 +3,7 @@ import type { NotifyState } from './notify/notify-message.js';
 import type { SystemdNotifier } from './notify/systemd-notifier.js';
 import type { ResolvedSystemdOptions } from './systemd-options.js';
 import { SYSTEMD_NOTIFIER, SYSTEMD_RESOLVED_OPTIONS } from './systemd.constants.js';
+import type { SystemdReloadOutcome } from './systemd-reload.service.js';
 import { systemdMessages } from './systemd.messages.js';
 
 /** Where the service is in systemd's eyes. */
@@ -19,6 +20,7 @@ export class SystemdService {
   private appStatus: string | undefined;
   private readonly phaseListeners = new Set<(phase: SystemdPhase) => void>();
   private readonly intervalMs: number | undefined;
+  private reloader: (() => Promise<SystemdReloadOutcome>) | undefined;
 
   constructor(
     @Inject(SYSTEMD_NOTIFIER) private readonly notifier: SystemdNotifier,
@@ -84,6 +86,20 @@ export class SystemdService {
   /** `RELOADING=1` with `MONOTONIC_USEC=` in the same datagram; send {@link ready} when done. */
   reloading(status?: string): boolean {
     return this.notifier.notify({ reloading: true, status });
+  }
+
+  /**
+   * Reloads as `systemctl reload` would (for a config watcher, say): runs the
+   * `@OnSystemdReload()` handlers between `RELOADING=1` and `READY=1`. Coalesced with a reload
+   * in progress; handlers run even when not under systemd. Never rejects.
+   */
+  reload(): Promise<SystemdReloadOutcome> {
+    return this.reloader?.() ?? Promise.resolve({ ok: true, failures: [] });
+  }
+
+  /** @internal The reload service registers itself here. */
+  setReloader(reloader: () => Promise<SystemdReloadOutcome>): void {
+    this.reloader = reloader;
   }
 
   /** `STOPPING=1`: shutdown has begun. Sent once; stops the watchdog pings. */

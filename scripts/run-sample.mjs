@@ -154,7 +154,24 @@ async function runDemo({ systemd, clock, app, port }) {
     ));
   }
 
-  // 3. A failing health check: pings withheld, STATUS= explains, the watchdog expires.
+  // 3. A reload, as `systemctl reload` of a Type=notify-reload unit asks for it.
+  say('systemctl reload (Type=notify-reload) sends SIGHUP: the app re-reads its configuration');
+  app.child.kill('SIGHUP');
+  ({ next } = await datagram(
+    'RELOADING=1',
+    next,
+    WATCHDOG_TIMEOUT_MS,
+    'no RELOADING=1 after SIGHUP',
+  ));
+  ({ next } = await datagram(
+    'READY=1',
+    next,
+    WATCHDOG_TIMEOUT_MS,
+    'no READY=1 after RELOADING=1: `systemctl reload` would hang',
+  ));
+  await request('GET', '/', 200);
+
+  // 4. A failing health check: pings withheld, STATUS= explains, the watchdog expires.
   say('fault 1: the demo health check starts failing');
   await request('POST', '/chaos/unhealthy', 200);
   ({ next } = await datagram(
@@ -172,7 +189,7 @@ async function runDemo({ systemd, clock, app, port }) {
     'the watchdog never expired although the app was unhealthy',
   );
 
-  // 4. Recovery: pings resume with the app's own status restored.
+  // 5. Recovery: pings resume with the app's own status restored.
   say('the health check passes again');
   await request('POST', '/chaos/healthy', 200);
   let resumed;
@@ -195,7 +212,7 @@ async function runDemo({ systemd, clock, app, port }) {
     'pings stopped again after recovery',
   ));
 
-  // 5. A blocked event loop: nothing runs, not even the ping interval.
+  // 6. A blocked event loop: nothing runs, not even the ping interval.
   say(`fault 2: a request busy-waits the event loop for ${BLOCK_MS / 1000} s`);
   const blocked = request('POST', `/chaos/block?ms=${BLOCK_MS}`, 200, BLOCK_MS + HTTP_TIMEOUT_MS);
   // Settled below; until then a rejection must not count as unhandled.
@@ -220,7 +237,7 @@ async function runDemo({ systemd, clock, app, port }) {
     );
   }
 
-  // 6. Shutdown: STOPPING=1 first, then the process exits by itself.
+  // 7. Shutdown: STOPPING=1 first, then the process exits by itself.
   say('SIGTERM, as `systemctl stop` sends it');
   const stopSentAt = performance.now();
   app.child.kill('SIGTERM');

@@ -3,6 +3,7 @@ import { ScheduleModule } from '@nestjs/schedule';
 import { SystemdModule } from 'nestjs-systemd';
 import { AppController } from './app.controller.js';
 import { ChaosModule } from './chaos/chaos.module.js';
+import { GreetingService } from './greeting/greeting.service.js';
 import { HealthModule } from './health/health.module.js';
 import { WATCHDOG_HEALTH_INDICATORS } from './health/watchdog-health-indicators.js';
 
@@ -19,11 +20,13 @@ const chaosModules: (Type | DynamicModule)[] =
       isGlobal: true,
       // Indicator classes are resolved from the application's container, so the watchdog
       // asks the very instance that /health and /chaos use, and nothing needs injecting here.
-      useFactory: () => ({ healthIndicators: WATCHDOG_HEALTH_INDICATORS }),
+      // reload: systemctl reload (Type=notify-reload, systemd 253+) re-reads the greeting.
+      useFactory: () => ({ healthIndicators: WATCHDOG_HEALTH_INDICATORS, reload: true }),
     }),
     HealthModule,
     ...chaosModules,
   ],
   controllers: [AppController],
+  providers: [GreetingService],
 })
 export class AppModule {}

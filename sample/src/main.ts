@@ -9,7 +9,8 @@ const { port, host } = readListenAddress(process.env);
 const app = await NestFactory.create(AppModule, { logger: new JournaldLogger() });
 // Without shutdown hooks SIGTERM kills node outright: no STOPPING=1 and no graceful close,
 // so systemd would see every stop as a crash of a service that was still "running".
-app.enableShutdownHooks();
+// SIGHUP is not among them: it asks for a reload (`reload: true`), not for a shutdown.
+app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
 // Serves the socket systemd passes when nestjs-systemd-sample.socket is active (no connection
 // is refused while the service restarts), and binds PORT/HOST itself otherwise. Either way
 // READY=1 is sent once the server listens, not before.

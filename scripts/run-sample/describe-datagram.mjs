@@ -22,8 +22,9 @@ export function meaningOf(/** @type {NotifyRecord} */ record) {
   const { lines } = record;
   // In one datagram STOPPING=1 beats READY=1, as in systemd's service.c.
   if (lines.includes('STOPPING=1')) return 'shutdown has begun: the watchdog is off from now on';
+  if (lines.includes('RELOADING=1')) return 'reload begun: `systemctl reload` waits for READY=1';
   if (lines.includes('READY=1'))
-    return 'start-up complete: `systemctl start` returns, watchdog armed';
+    return 'ready: `systemctl start` (or `reload`) returns; the watchdog is armed';
   if (lines.includes('WATCHDOG=trigger')) return 'the app asks to be treated as failed right now';
   return undefined;
 }

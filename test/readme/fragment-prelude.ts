@@ -7,6 +7,7 @@ export { NestFactory } from '@nestjs/core';
 export {
   JournaldLogger,
   listenOnActivatedSocket,
+  OnSystemdReload,
   SystemdModule,
   type SystemdHealthIndicator,
 } from 'nestjs-systemd';
@@ -29,4 +30,4 @@ export class QueueService {
 
 /** The import line put at the top of each fragment. */
 export const FRAGMENT_IMPORT =
-  'import { AppModule, DatabaseModule, DatabaseService, Injectable, JournaldLogger, listenOnActivatedSocket, Module, NestFactory, QueueService, SystemdModule, type SystemdHealthIndicator } from "./fragment-prelude.js";\n';
+  'import { AppModule, DatabaseModule, DatabaseService, Injectable, JournaldLogger, listenOnActivatedSocket, Module, NestFactory, OnSystemdReload, QueueService, SystemdModule, type SystemdHealthIndicator } from "./fragment-prelude.js";\n';

@@ -1,0 +1,152 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import { constants as osConstants } from 'node:os';
+import { ReloadHandlerExplorer, type ReloadHandler } from './reload/reload-handler.explorer.js';
+import type { ResolvedSystemdOptions } from './systemd-options.js';
+import { SystemdService } from './systemd.service.js';
+import { SYSTEMD_LOGGER_CONTEXT, SYSTEMD_RESOLVED_OPTIONS } from './systemd.constants.js';
+import { systemdMessages } from './systemd.messages.js';
+
+/** A reload handler that failed, and why. */
+export interface SystemdReloadFailure {
+  readonly handler: string;
+  readonly reason: string;
+  /** The errno reported to systemd (`ERRNO=`), when the failure carried one or timed out. */
+  readonly errno: number | undefined;
+}
+
+/** What a reload did. */
+export interface SystemdReloadOutcome {
+  readonly ok: boolean;
+  readonly failures: readonly SystemdReloadFailure[];
+}
+
+const TIMED_OUT = Symbol('timed out');
+
+/** The errno of a Node system error (`errno: -2`, `code: 'ENOENT'`), if it is one. */
+function errnoOf(error: unknown): number | undefined {
+  if (error === null || typeof error !== 'object') return undefined;
+  const { errno, code } = error as { errno?: unknown; code?: unknown };
+  if (typeof errno === 'number' && Number.isInteger(errno) && errno !== 0) return Math.abs(errno);
+  if (typeof code === 'string' && Object.hasOwn(osConstants.errno, code)) {
+    return osConstants.errno[code as keyof typeof osConstants.errno];
+  }
+  return undefined;
+}
+
+/**
+ * `systemctl reload` for `Type=notify-reload`: on the reload signal, `RELOADING=1` with
+ * `MONOTONIC_USEC=` (one datagram), the `@OnSystemdReload()` handlers one after another, each
+ * with a timeout, then `READY=1` whatever happened, so that the reload never hangs. Requests
+ * that arrive during a reload are coalesced into one more run after it.
+ */
+@Injectable()
+export class SystemdReloadService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(SYSTEMD_LOGGER_CONTEXT);
+  private handlers: ReloadHandler[] = [];
+  private running: Promise<SystemdReloadOutcome> | undefined;
+  private followUp: Promise<SystemdReloadOutcome> | undefined;
+  private signalHooked = false;
+  private readonly onSignal = (): void => void this.reload();
+
+  constructor(
+    private readonly systemd: SystemdService,
+    @Inject(SYSTEMD_RESOLVED_OPTIONS) private readonly options: ResolvedSystemdOptions,
+    private readonly explorer: ReloadHandlerExplorer,
+  ) {
+    systemd.setReloader(() => this.reload());
+  }
+
+  onApplicationBootstrap(): void {
+    this.handlers = this.explorer.explore();
+    // Never take the signal from apps that did not ask, or that systemd does not supervise.
+    if (!this.options.reload || !this.systemd.enabled) return;
+    const signal = this.options.reloadSignal;
+    process.on(signal, this.onSignal);
+    this.signalHooked = true;
+    this.logger.log(systemdMessages.reloadOn(signal, this.handlers.length));
+    // Nest's shutdown hooks are usually enabled after bootstrap: look once it has returned.
+    setImmediate(() => {
+      if (this.signalHooked && process.listenerCount(signal) > 1) {
+        this.logger.warn(systemdMessages.reloadSignalShared(signal));
+      }
+    }).unref();
+  }
+
+  onApplicationShutdown(): void {
+    if (this.signalHooked) process.removeListener(this.options.reloadSignal, this.onSignal);
+    this.signalHooked = false;
+  }
+
+  /** Runs a reload now, or once after the one in progress (however many ask meanwhile). */
+  reload(): Promise<SystemdReloadOutcome> {
+    if (!this.running) {
+      this.running = this.run().finally(() => {
+        this.running = undefined;
+      });
+      return this.running;
+    }
+    this.followUp ??= this.running.then(() => {
+      this.followUp = undefined;
+      return this.reload();
+    });
+    return this.followUp;
+  }
+
+  private async run(): Promise<SystemdReloadOutcome> {
+    const started = performance.now();
+    // Before READY (or after STOPPING) systemd is not waiting for a reload: handlers only.
+    const tellSystemd = this.systemd.phase === 'ready';
+    if (tellSystemd) this.systemd.reloading(systemdMessages.reloadingStatus());
+    const failures: SystemdReloadFailure[] = [];
+    for (const handler of this.handlers) {
+      // oxlint-disable-next-line no-await-in-loop -- handlers run one after another, by design
+      const failure = await this.runHandler(handler);
+      if (failure) failures.push(failure);
+    }
+    const ok = failures.length === 0;
+    const summary = failures.map((f) => `${f.handler}: ${f.reason}`).join('; ');
+    if (ok) this.logger.log(systemdMessages.reloadDone(Math.round(performance.now() - started)));
+    else this.logger.error(systemdMessages.reloadFailed(summary));
+    // A shutdown that began meanwhile wins: no READY=1 after STOPPING=1.
+    if (tellSystemd && this.systemd.phase === 'ready') {
+      this.systemd.notify(
+        ok
+          ? { ready: true, status: this.systemd.lastStatus ?? systemdMessages.reloadedStatus() }
+          : {
+              ready: true,
+              status: systemdMessages.reloadFailedStatus(summary),
+              errno: failures.find((f) => f.errno !== undefined)?.errno,
+            },
+      );
+    }
+    return { ok, failures };
+  }
+
+  private async runHandler(handler: ReloadHandler): Promise<SystemdReloadFailure | undefined> {
+    const timeoutMs = this.options.reloadHandlerTimeoutMs;
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<typeof TIMED_OUT>((resolve) => {
+      timer = setTimeout(resolve, timeoutMs, TIMED_OUT);
+    });
+    try {
+      const result = await Promise.race([Promise.resolve().then(handler.run), deadline]);
+      if (result !== TIMED_OUT) return undefined;
+      return {
+        handler: handler.name,
+        reason: systemdMessages.reloadTimeout(timeoutMs),
+        errno: osConstants.errno.ETIMEDOUT,
+      };
+    } catch (error) {
+      const reason = error instanceof Error ? error.message || error.name : String(error);
+      return { handler: handler.name, reason, errno: errnoOf(error) };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}

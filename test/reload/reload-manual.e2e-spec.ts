@@ -1,0 +1,82 @@
+// SystemdService.reload() for reloads the app starts itself, and the warning when the reload
+// signal would also shut the app down.
+import 'reflect-metadata';
+import { Injectable, Module, type INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { ScheduleModule } from '@nestjs/schedule';
+import { OnSystemdReload } from '../../lib/reload/on-systemd-reload.decorator.js';
+import { SystemdModule } from '../../lib/systemd.module.js';
+import { SystemdService } from '../../lib/systemd.service.js';
+import { NotifyListener } from '../../lib/testing/notify-listener.js';
+import { sleep, withSystemdEnv } from '../e2e/helpers.js';
+import { RecordingNestLogger } from '../faults/helpers.js';
+
+@Injectable()
+class FeatureFlags {
+  reloads = 0;
+
+  @OnSystemdReload()
+  reread(): void {
+    this.reloads++;
+  }
+}
+
+@Module({
+  imports: [ScheduleModule.forRoot(), SystemdModule.forRoot({ reload: true })],
+  providers: [FeatureFlags],
+})
+class AppModule {}
+
+describe('SystemdService.reload()', () => {
+  let systemd: NotifyListener;
+  let app: INestApplicationContext | undefined;
+
+  beforeEach(async () => {
+    systemd = await NotifyListener.start();
+  });
+  afterEach(async () => {
+    await app?.close();
+    app = undefined;
+    await systemd.close();
+  });
+
+  it('runs the handlers between RELOADING=1 and READY=1', async () => {
+    app = await withSystemdEnv(systemd.env(), () =>
+      NestFactory.createApplicationContext(AppModule, { logger: false }),
+    );
+    await systemd.waitFor('READY=1');
+    const since = systemd.messages.length;
+    const outcome = await app.get(SystemdService).reload();
+    expect(outcome).toEqual({ ok: true, failures: [] });
+    expect(app.get(FeatureFlags).reloads).toBe(1);
+    await systemd.waitFor('READY=1', { since });
+    const raws = systemd.messages.slice(since).map((record) => record.raw);
+    expect(raws).toEqual([
+      expect.stringMatching(/^RELOADING=1\nMONOTONIC_USEC=\d+\nSTATUS=Reloading$/),
+      'READY=1\nSTATUS=Running',
+    ]);
+  });
+
+  it('runs the handlers without notifying when not under systemd', async () => {
+    app = await withSystemdEnv({}, () =>
+      NestFactory.createApplicationContext(AppModule, { logger: false }),
+    );
+    expect(await app.get(SystemdService).reload()).toEqual({ ok: true, failures: [] });
+    expect(app.get(FeatureFlags).reloads).toBe(1);
+    expect(systemd.messages).toEqual([]);
+  });
+
+  it("warns when Nest's shutdown hooks also listen to the reload signal", async () => {
+    const logger = new RecordingNestLogger();
+    app = await withSystemdEnv(systemd.env(), () =>
+      NestFactory.createApplicationContext(AppModule, { logger }),
+    );
+    app.enableShutdownHooks();
+    await sleep(20);
+    expect(logger.fromSystemd('warn')).toEqual([
+      expect.stringMatching(
+        /SIGHUP has other listeners too.*enableShutdownHooks\(\['SIGTERM', 'SIGINT'\]\)/,
+      ),
+    ]);
+  });
+});

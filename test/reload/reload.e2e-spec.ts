@@ -1,0 +1,123 @@
+// systemctl reload for Type=notify-reload, with real SIGHUPs to a real child process.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import { NotifyListener } from '../../lib/testing/notify-listener.js';
+import { exitWithin, sleep } from '../e2e/helpers.js';
+import { fixture } from '../notify/helpers.js';
+
+interface RunningApp {
+  readonly child: ChildProcess;
+  readonly events: Record<string, unknown>[];
+  readonly stderr: () => string;
+  readonly stop: () => Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+async function startApp(env: Record<string, string>, args: string[] = []): Promise<RunningApp> {
+  const child = spawn(process.execPath, [fixture('reload-app'), ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const exit = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+  const events: Record<string, unknown>[] = [];
+  let stderr = '';
+  child.stderr!.on('data', (chunk) => (stderr += chunk));
+  const lines = createInterface({ input: child.stdout! });
+  lines.on('line', (line) => events.push(JSON.parse(line) as Record<string, unknown>));
+  await once(lines, 'line');
+  return {
+    child,
+    events,
+    stderr: () => stderr,
+    stop: () => {
+      child.kill('SIGTERM');
+      return exitWithin(child, exit, 10_000);
+    },
+  };
+}
+
+describe('reload (Type=notify-reload)', () => {
+  let systemd: NotifyListener;
+  let app: RunningApp | undefined;
+
+  beforeEach(async () => {
+    systemd = await NotifyListener.start();
+  });
+  afterEach(async () => {
+    await app?.stop();
+    app = undefined;
+    await systemd.close();
+  });
+
+  it('SIGHUP: RELOADING=1 with a fresh MONOTONIC_USEC in one datagram, handlers, then READY=1', async () => {
+    app = await startApp(systemd.env());
+    await systemd.waitFor('READY=1');
+    const since = systemd.messages.length;
+    // CLOCK_MONOTONIC is shared by all processes: the timestamp must not predate the signal.
+    const signalledAt = process.hrtime.bigint() / 1000n;
+    app.child.kill('SIGHUP');
+    const reloading = await systemd.waitFor('RELOADING=1', { since });
+    expect(BigInt(reloading.assignments.MONOTONIC_USEC!)).toBeGreaterThanOrEqual(signalledAt);
+    expect(reloading.assignments.STATUS).toBe('Reloading');
+    const ready = await systemd.waitFor('READY=1', { since, timeoutMs: 3000 });
+    expect(ready.raw).toBe('READY=1\nSTATUS=Serving');
+    expect(app.events.filter((e) => e.done !== undefined).map((e) => e.handler)).toEqual([
+      'reread',
+      'flush',
+    ]);
+    expect(app.stderr()).toBe('');
+    // Still running: SIGHUP did not stop it.
+    expect(app.child.exitCode).toBeNull();
+  });
+
+  it('three SIGHUPs during a reload: one follow-up reload, never two at once', async () => {
+    app = await startApp(systemd.env());
+    await systemd.waitFor('READY=1');
+    app.child.kill('SIGHUP');
+    await systemd.waitFor('RELOADING=1');
+    for (const _ of [1, 2, 3]) app.child.kill('SIGHUP');
+    await sleep(1500);
+    const starts = app.events.filter((e) => e.start);
+    expect(starts).toHaveLength(2);
+    expect(starts.every((e) => e.concurrent === 1)).toBe(true);
+    expect(systemd.received('RELOADING=1')).toHaveLength(2);
+    expect(systemd.received('READY=1')).toHaveLength(3);
+  });
+
+  it.each([
+    ['throws ENOENT', { RELOAD_FAIL: '1' }, /CacheService\.flush: ENOENT/, '2'],
+    ['hangs', { RELOAD_HANG: '1' }, /CacheService\.flush: no answer within 500 ms/, '110'],
+  ])(
+    'a handler that %s: READY=1 all the same, STATUS and ERRNO say what failed',
+    async (_case, env, reason, errno) => {
+      app = await startApp({ ...systemd.env(), ...env });
+      await systemd.waitFor('READY=1');
+      const since = systemd.messages.length;
+      app.child.kill('SIGHUP');
+      const ready = await systemd.waitFor('READY=1', { since, timeoutMs: 3000 });
+      expect(ready.assignments.STATUS).toMatch(/^Reload failed: /);
+      expect(ready.assignments.STATUS).toMatch(reason);
+      expect(ready.assignments.ERRNO).toBe(errno);
+      expect(app.stderr()).toMatch(/reload failed, READY=1 sent all the same/);
+    },
+  );
+
+  it('without reload support, SIGHUP is left alone: Nest and Node decide', async () => {
+    app = await startApp(systemd.env(), ['no-reload']);
+    await systemd.waitFor('READY=1');
+    app.child.kill('SIGHUP');
+    const { signal } = await app.stop();
+    // SIGHUP's default action ended the process before SIGTERM could; no reload happened.
+    expect(signal).toBe('SIGHUP');
+    expect(systemd.received('RELOADING=1')).toEqual([]);
+    app = undefined;
+  });
+
+  it('not under systemd: no signal handler is installed', async () => {
+    app = await startApp({});
+    app.child.kill('SIGHUP');
+    const { signal } = await app.stop();
+    expect(signal).toBe('SIGHUP');
+    app = undefined;
+  });
+});
