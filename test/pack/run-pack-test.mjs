@@ -7,7 +7,7 @@
 // Needs the library built (npm run build) and the npm registry. Exit code 0 means all passed.
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { copyFile, cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -17,6 +17,7 @@ import { checkTarballFiles } from './tarball-files.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const APP_SOURCES = fileURLToPath(new URL('./app', import.meta.url));
+const USER_TSCONFIG = fileURLToPath(new URL('../user-app.tsconfig.json', import.meta.url));
 const TSC = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
 /** `WatchdogSec=` of 0.4 s: the app pings every 200 ms. */
 const WATCHDOG_USEC = 400_000;
@@ -96,22 +97,10 @@ async function createApp(spec, dir, tarball) {
     // What the README tells users to allow: unix-dgram's native build.
     allowScripts: { 'unix-dgram': true },
   };
-  const tsconfig = {
-    compilerOptions: {
-      // With package.json "type", nodenext emits ESM or CommonJS from the same sources.
-      module: 'nodenext',
-      target: 'es2022',
-      strict: true,
-      experimentalDecorators: true,
-      emitDecoratorMetadata: true,
-      rootDir: 'src',
-      outDir: 'dist',
-      types: ['node'],
-    },
-    include: ['src'],
-  };
   await writeFile(join(dir, 'package.json'), `${JSON.stringify(packageJson, null, 2)}\n`);
-  await writeFile(join(dir, 'tsconfig.json'), `${JSON.stringify(tsconfig, null, 2)}\n`);
+  // The tsconfig of a typical user app: with package.json "type", nodenext emits ESM or
+  // CommonJS from the same sources.
+  await copyFile(USER_TSCONFIG, join(dir, 'tsconfig.json'));
 }
 
 /** @param {string} dir */

@@ -19,22 +19,6 @@ const withRole = (role: ReadmeBlock['role']): ReadmeBlock[] =>
   blocks.filter((block) => block.role === role);
 const where = (block: ReadmeBlock): string => `README.md:${block.line}`;
 
-/** A user's tsconfig: nodenext ESM with Nest's decorators, resolving the package's exports. */
-const TSCONFIG = {
-  compilerOptions: {
-    module: 'nodenext',
-    target: 'es2022',
-    strict: true,
-    experimentalDecorators: true,
-    emitDecoratorMetadata: true,
-    skipLibCheck: true,
-    rootDir: 'src',
-    outDir: 'dist',
-    types: ['node'],
-  },
-  include: ['src'],
-};
-
 describe('README code blocks', () => {
   // Inside the repository, so 'nestjs-systemd' resolves to the built package by self-reference.
   let workDir: string;
@@ -42,7 +26,11 @@ describe('README code blocks', () => {
   beforeAll(async () => {
     workDir = await mkdtemp(join(ROOT, '.readme-check-'));
     await mkdir(join(workDir, 'src'));
-    await writeFile(join(workDir, 'tsconfig.json'), JSON.stringify(TSCONFIG));
+    // A user's tsconfig: nodenext ESM with Nest's decorators, resolving the package's exports.
+    await copyFile(
+      new URL('../user-app.tsconfig.json', import.meta.url),
+      join(workDir, 'tsconfig.json'),
+    );
     await copyFile(
       new URL('./fragment-prelude.ts', import.meta.url),
       join(workDir, 'src/fragment-prelude.ts'),
