@@ -139,6 +139,11 @@ export class SystemdLifecycleService
     if (!this.signalsHooked.includes('SIGTERM')) {
       this.logger.warn(systemdMessages.noShutdownHooks());
     }
+    // The watchdog kills with SIGABRT. With a JavaScript listener the signal only sets a flag
+    // for the event loop, so a loop blocked for good outlives the kill until TimeoutAbortSec=.
+    if (this.systemd.watchdogIntervalMs !== undefined && process.listenerCount('SIGABRT') > 0) {
+      this.logger.warn(systemdMessages.watchdogSignalHooked());
+    }
   }
 
   /**

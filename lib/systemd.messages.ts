@@ -18,7 +18,11 @@ export const systemdMessages = {
   tickOverlap: () => 'previous health round still running; this watchdog tick is skipped',
   noShutdownHooks: () =>
     'running under systemd without shutdown hooks: SIGTERM will kill the process without STOPPING=1 ' +
-    'or a graceful close. Call app.enableShutdownHooks() before app.listen()',
+    "or a graceful close. Call app.enableShutdownHooks(['SIGTERM', 'SIGINT']) before app.listen()",
+  watchdogSignalHooked: () =>
+    'SIGABRT has a listener (app.enableShutdownHooks() without arguments adds one): a blocked event ' +
+    "loop then survives systemd's watchdog kill until TimeoutAbortSec= and SIGKILL. Name the signals: " +
+    "app.enableShutdownHooks(['SIGTERM', 'SIGINT'])",
   reloadingStatus: () => 'Reloading',
   reloadedStatus: () => 'Reloaded',
   reloadFailedStatus: (failures: string) => `Reload failed: ${failures}`,

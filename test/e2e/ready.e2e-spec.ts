@@ -29,6 +29,17 @@ class WorkerModule {}
 @Module({ imports: [ScheduleModule.forRoot(), SystemdModule.forRoot({ readyOn: 'manual' })] })
 class ManualModule {}
 
+/** A Nest logger that keeps only the warnings. */
+function warningRecorder() {
+  const warnings: string[] = [];
+  const logger = {
+    log: () => undefined,
+    error: () => undefined,
+    warn: (message: unknown) => void warnings.push(String(message)),
+  };
+  return { warnings, logger };
+}
+
 describe('READY=1 is sent only when the app truly serves', () => {
   let systemd: NotifyListener;
   let app: INestApplicationContext | undefined;
@@ -86,19 +97,32 @@ describe('READY=1 is sent only when the app truly serves', () => {
   });
 
   it('warns once, with the fix, when shutdown hooks are not enabled', async () => {
-    const warnings: string[] = [];
-    const logger = {
-      log: () => undefined,
-      error: () => undefined,
-      warn: (message: unknown) => void warnings.push(String(message)),
-    };
+    const { warnings, logger } = warningRecorder();
     await withSystemdEnv(systemd.env(), async () => {
       const http = await NestFactory.create(HttpAppModule, { logger });
       app = http;
       await http.listen(0, '127.0.0.1');
       await sleep(20);
       expect(warnings).toEqual([
-        expect.stringMatching(/without shutdown hooks.*app\.enableShutdownHooks\(\)/),
+        expect.stringMatching(
+          /without shutdown hooks.*app\.enableShutdownHooks\(\['SIGTERM', 'SIGINT'\]\)/,
+        ),
+      ]);
+    });
+  });
+
+  it('warns when the watchdog is on and SIGABRT, its kill signal, has a listener', async () => {
+    const { warnings, logger } = warningRecorder();
+    await withSystemdEnv({ ...systemd.env(), WATCHDOG_USEC: '2000000' }, async () => {
+      const http = await NestFactory.create(HttpAppModule, { logger });
+      app = http;
+      http.enableShutdownHooks(); // Nest's default list, SIGABRT included
+      await http.listen(0, '127.0.0.1');
+      await sleep(20);
+      expect(warnings).toEqual([
+        expect.stringMatching(
+          /SIGABRT has a listener.*enableShutdownHooks\(\['SIGTERM', 'SIGINT'\]\)/,
+        ),
       ]);
     });
   });

@@ -76,7 +76,7 @@ export async function startFaultApp(env: Record<string, string>): Promise<Runnin
   const logger = new RecordingNestLogger();
   const app = await withSystemdEnv(env, async () => {
     const created = await NestFactory.create(FaultAppModule, { logger });
-    created.enableShutdownHooks();
+    created.enableShutdownHooks(['SIGTERM', 'SIGINT']);
     await created.listen(0, '127.0.0.1');
     return created;
   });

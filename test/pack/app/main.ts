@@ -9,7 +9,7 @@ async function bootstrap(): Promise<void> {
   // The journal format on stderr as under systemd, whichever Nest major extends the logger.
   const logger = new JournaldLogger({ journal: 'always', logLevels: ['log', 'warn', 'error'] });
   const app = await NestFactory.create(AppModule, { logger });
-  app.enableShutdownHooks();
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   // The packaging test passes a socket, as a .socket unit would.
   await listenOnActivatedSocket(app, { fallback: { port: 0, host: '127.0.0.1' } });
 }
