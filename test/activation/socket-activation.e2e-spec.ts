@@ -21,6 +21,8 @@ interface Report {
 async function boundSocket(): Promise<{ server: Server; fd: number; port: number }> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  // Node has no public API for a server's descriptor.
+  // oxlint-disable-next-line no-underscore-dangle
   const fd = (server as unknown as { _handle: { fd: number } })._handle.fd;
   return { server, fd, port: (server.address() as { port: number }).port };
 }

@@ -133,6 +133,8 @@ function checkSingleNest(dir) {
 
 /** The descriptor of a listening server, to pass to a child process. @param {import('node:net').Server} server */
 function socketFd(server) {
+  // Node has no public API for a server's descriptor.
+  // oxlint-disable-next-line no-underscore-dangle
   return /** @type {{ _handle: { fd: number } }} */ (/** @type {unknown} */ (server))._handle.fd;
 }
 
