@@ -1,9 +1,10 @@
 import 'reflect-metadata';
-import { Controller, Get, Module, type INestApplicationContext } from '@nestjs/common';
+import { Controller, Get, Injectable, Module, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { ScheduleModule } from '@nestjs/schedule';
 import type { AddressInfo } from 'node:net';
+import type { SystemdModuleOptions } from '../../lib/systemd-options.interface.js';
 import { SystemdModule } from '../../lib/systemd.module.js';
 import { SystemdService } from '../../lib/systemd.service.js';
 import { NotifyListener } from '../../lib/testing/notify-listener.js';
@@ -28,6 +29,22 @@ class WorkerModule {}
 
 @Module({ imports: [ScheduleModule.forRoot(), SystemdModule.forRoot({ readyOn: 'manual' })] })
 class ManualModule {}
+
+/** Options from a class, as `forRootAsync({ useClass })` takes them. */
+@Injectable()
+class SystemdOptionsFromClass {
+  createSystemdOptions(): SystemdModuleOptions {
+    return { readyStatus: 'Options from a class' };
+  }
+}
+
+@Module({
+  imports: [
+    ScheduleModule.forRoot(),
+    SystemdModule.forRootAsync({ useClass: SystemdOptionsFromClass }),
+  ],
+})
+class UseClassModule {}
 
 /** A Nest logger that keeps only the warnings. */
 function warningRecorder() {
@@ -86,6 +103,14 @@ describe('READY=1 is sent only when the app truly serves', () => {
     });
   });
 
+  it('forRootAsync({ useClass }): options from the class', async () => {
+    await withSystemdEnv(systemd.env(), async () => {
+      app = await NestFactory.createApplicationContext(UseClassModule, { logger: false });
+      const record = await systemd.waitFor('READY=1', { timeoutMs: 1000 });
+      expect(record.raw).toBe('READY=1\nSTATUS=Options from a class');
+    });
+  });
+
   it("readyOn 'manual': only when the app calls ready()", async () => {
     await withSystemdEnv(systemd.env(), async () => {
       app = await NestFactory.createApplicationContext(ManualModule, { logger: false });
@@ -127,9 +152,13 @@ describe('READY=1 is sent only when the app truly serves', () => {
     });
   });
 
-  it('does nothing without NOTIFY_SOCKET: no socket, no interval, not enabled', async () => {
-    await withSystemdEnv({}, async () => {
-      const http = await NestFactory.create(HttpAppModule, { logger: false });
+  it('does nothing without NOTIFY_SOCKET, even with WATCHDOG_USEC: no interval, no warning', async () => {
+    const { warnings, logger } = warningRecorder();
+    const errors: string[] = [];
+    await withSystemdEnv({ WATCHDOG_USEC: '200000' }, async () => {
+      const http = await NestFactory.create(HttpAppModule, {
+        logger: { ...logger, error: (message: unknown) => void errors.push(String(message)) },
+      });
       app = http;
       await http.listen(0, '127.0.0.1');
       const service = http.get(SystemdService);
@@ -137,8 +166,8 @@ describe('READY=1 is sent only when the app truly serves', () => {
       expect(service.watchdogIntervalMs).toBeUndefined();
       const { SchedulerRegistry } = await import('@nestjs/schedule');
       expect(http.get(SchedulerRegistry).getIntervals()).toEqual([]);
-      await sleep(50);
-      expect(systemd.messages).toEqual([]);
+      expect(service.ready()).toBe(false);
+      expect({ warnings, errors }).toEqual({ warnings: [], errors: [] });
     });
   });
 });
