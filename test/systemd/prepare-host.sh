@@ -10,8 +10,12 @@ fi
 
 missing=()
 command -v systemd-nspawn >/dev/null || missing+=(systemd-container)
-# nsenter drives the container; unshare and setpriv start it (private mounts, parent-death signal).
-for tool in nsenter unshare setpriv; do
+# debootstrap builds the image with a newer systemd (backports) for the notify-reload tests.
+command -v debootstrap >/dev/null || missing+=(debootstrap)
+[[ -e /usr/share/keyrings/debian-archive-keyring.gpg ]] || missing+=(debian-archive-keyring)
+# nsenter drives the container; unshare and setpriv start it (private mounts, parent-death signal);
+# flock keeps two runs from building the image at once.
+for tool in nsenter unshare setpriv flock; do
   command -v "$tool" >/dev/null || missing+=(util-linux)
 done
 

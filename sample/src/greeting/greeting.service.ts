@@ -28,11 +28,10 @@ export class GreetingService {
   }
 
   private readSync(): void {
-    this.generation++;
     const file = process.env.SAMPLE_GREETING_FILE;
-    if (!file) return;
     // A failure is thrown on purpose: at start-up it stops the app, on reload it is reported
     // in STATUS= while the previous greeting stays in use.
-    this.current = readFileSync(file, 'utf8').trim();
+    if (file) this.current = readFileSync(file, 'utf8').trim();
+    this.generation++;
   }
 }

@@ -2,12 +2,13 @@
 # Boots systemd as PID 1 of a throwaway nspawn container and tears it down again.
 #
 # Usage (as root, from container.ts): setpriv --pdeathsig TERM unshare --mount --propagation private \
-#   bash boot-container.sh MOUNT_DIR CGROUP_DIR REPO_DIR NODE_BINARY MACHINE_NAME
+#   bash boot-container.sh MOUNT_DIR CGROUP_DIR LOWER_DIR REPO_DIR NODE_BINARY MACHINE_NAME [NSPAWN_OPTION...]
 #
 # Runs in a private mount namespace, so every mount made here disappears with the last process in
-# it and none is ever seen by the host. The container's root is an overlay of the host's own / with
-# its changes on a tmpfs. nspawn runs in CGROUP_DIR, a cgroup of its own, so whatever is left when
-# it is gone can be found and killed without touching anything else.
+# it and none is ever seen by the host. The container's root is an overlay of LOWER_DIR (the host's
+# own /, or a cached image) with its changes on a tmpfs, so LOWER_DIR itself is never written to.
+# nspawn runs in CGROUP_DIR, a cgroup of its own, so whatever is left when it is gone can be found
+# and killed without touching anything else. NSPAWN_OPTIONs (e.g. --private-network) are passed on.
 #
 # SIGTERM (sent by the harness, or by the kernel when the test runner dies: --pdeathsig) shuts the
 # container down and removes every mount and cgroup made here before exiting.
@@ -15,9 +16,11 @@ set -uo pipefail
 
 mount_dir=$1
 cgroup_dir=$2
-repo_dir=$3
-node_binary=$4
-machine=$5
+lower_dir=$3
+repo_dir=$4
+node_binary=$5
+machine=$6
+nspawn_options=("${@:7}")
 # The test runner: setpriv and unshare exec'd into this shell, so it is our parent.
 runner_pid=$PPID
 
@@ -123,7 +126,7 @@ mount_on -t tmpfs -o mode=0755,nosuid,nodev tmpfs /run
 mount_on -t tmpfs -o mode=0755 tmpfs "$mount_dir"
 mkdir "$mount_dir/upper" "$mount_dir/work" "$mount_dir/root" || die "mkdir in $mount_dir failed"
 mount_on -t overlay overlay \
-  -o "lowerdir=/,upperdir=$mount_dir/upper,workdir=$mount_dir/work" "$mount_dir/root"
+  -o "lowerdir=$lower_dir,upperdir=$mount_dir/upper,workdir=$mount_dir/work" "$mount_dir/root"
 
 root=$mount_dir/root
 {
@@ -152,7 +155,8 @@ export SYSTEMD_NSPAWN_UNIFIED_HIERARCHY=1
     --register=no --keep-unit --link-journal=no --console=read-only \
     --system-call-filter=bpf \
     --bind-ro="$repo_dir:/opt/nestjs-systemd" \
-    --bind-ro="$node_binary:/usr/bin/node"
+    --bind-ro="$node_binary:/usr/bin/node" \
+    "${nspawn_options[@]}"
 ) &
 nspawn_pid=$!
 

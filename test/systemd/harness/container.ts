@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdir, open, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, open, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import { runChecked, runCommand, type CommandResult } from './command.js';
@@ -31,10 +31,25 @@ async function assertHostReady(): Promise<void> {
   await assertBuilt();
 }
 
+/** How to boot a container. */
+export interface BootOptions {
+  /**
+   * The root file system, under a tmpfs overlay that takes every change: the host's own `/`
+   * (default), or a cached image (see image.ts), which thus stays clean for the next boot.
+   */
+  readonly rootDir?: string;
+  /**
+   * A network namespace of its own with only a loopback interface, for tests whose ports are
+   * fixed (the README's 3000) and must not collide with anything on the host. Default: the host's
+   * network, so that services in the container are reached at 127.0.0.1 from the tests.
+   */
+  readonly privateNetwork?: boolean;
+}
+
 /**
  * A real systemd booted as PID 1 of a throwaway systemd-nspawn container whose root is the host's
- * own `/` under a tmpfs overlay, with this repository read-only at /opt/nestjs-systemd. It shares
- * the host's network, so services in it are reached at 127.0.0.1 from the tests.
+ * own `/` (or an image) under a tmpfs overlay, with this repository read-only at
+ * /opt/nestjs-systemd and the test runner's node at /usr/bin/node.
  */
 export class SystemdContainer {
   private shutdownResult: Promise<void> | undefined;
@@ -48,10 +63,10 @@ export class SystemdContainer {
   ) {}
 
   /** Boots a fresh container and waits until its systemd has finished starting up. */
-  static async boot(): Promise<SystemdContainer> {
+  static async boot(options: BootOptions = {}): Promise<SystemdContainer> {
     await assertHostReady();
     const dirs = await allocateRunDirs();
-    const bootScript = await startBootScript(dirs);
+    const bootScript = await startBootScript(dirs, options);
     const bootScriptExit = once(bootScript, 'exit');
     let container: SystemdContainer | undefined;
     try {
@@ -93,11 +108,15 @@ export class SystemdContainer {
     return this.run(['systemctl', '--no-pager', ...args]);
   }
 
-  /** Writes a file into the container's (overlay) file system, creating its directory. */
+  /**
+   * Writes a file into the container's (overlay) file system, creating its directory. The file is
+   * world-readable whatever the test runner's umask: services run under DynamicUser= uids.
+   */
   async writeFile(path: string, content: string): Promise<void> {
     const hostPath = join(`/proc/${this.pid1}/root`, path);
-    await mkdir(dirname(hostPath), { recursive: true });
+    await mkdir(dirname(hostPath), { recursive: true, mode: 0o755 });
     await writeFile(hostPath, content);
+    await chmod(hostPath, 0o644);
   }
 
   /**
@@ -151,7 +170,10 @@ export class SystemdContainer {
  * terminal reaches the test runner only), with the parent-death signal set so that the script
  * cleans up even if the test runner dies without calling shutdown().
  */
-async function startBootScript(dirs: RunDirs): Promise<ChildProcess> {
+async function startBootScript(dirs: RunDirs, options: BootOptions): Promise<ChildProcess> {
+  const rootDir = options.rootDir ?? '/';
+  // overlayfs takes its directories in a comma- and colon-separated option string.
+  if (/[,:]/.test(rootDir)) throw new Error(`cannot overlay ${rootDir}: it contains , or :`);
   const log = await open(dirs.consoleLog, 'a');
   try {
     const child = spawn(
@@ -169,9 +191,11 @@ async function startBootScript(dirs: RunDirs): Promise<ChildProcess> {
         BOOT_SCRIPT,
         dirs.mountDir,
         dirs.cgroupDir,
+        rootDir,
         REPO_DIR,
         process.execPath,
         'nestjs-systemd-test',
+        ...(options.privateNetwork ? ['--private-network'] : []),
       ],
       { detached: true, stdio: ['ignore', log.fd, log.fd] },
     );

@@ -1,4 +1,5 @@
 import type { SystemdContainer } from './container.js';
+import { readJournal } from './journal-entries.js';
 
 /** A position in the container's journal: what is logged afterwards can be read with {@link journalSince}. */
 export async function journalCursor(container: SystemdContainer): Promise<string> {
@@ -10,23 +11,18 @@ export async function journalCursor(container: SystemdContainer): Promise<string
 
 /**
  * The messages about `unit` logged after `cursor`, one per line, each prefixed with its sender
- * (`systemd[1]: ` for the service manager, `node[PID]: ` for the app). Asks journald to write out what it has received first, so a message systemd
- * sent just before is not missed.
+ * (`systemd[1]: ` for the service manager, `node[PID]: ` for the app). journald writes out what
+ * it has received first, so a message systemd sent just before is not missed.
  */
 export async function journalSince(
   container: SystemdContainer,
   unit: string,
   cursor: string,
 ): Promise<string> {
-  await container.run(['journalctl', '--sync']);
-  return container.run([
-    'journalctl',
-    '--no-pager',
-    '--output=short-precise',
-    '-u',
-    unit,
-    `--after-cursor=${cursor}`,
-  ]);
+  const entries = await readJournal(container, { matches: ['-u', unit], afterCursor: cursor });
+  return entries
+    .map(({ identifier, pid, message }) => `${identifier}[${pid}]: ${message}\n`)
+    .join('');
 }
 
 /**
@@ -38,15 +34,26 @@ export async function managerMessagesAbout(
   unit: string,
   cursor: string,
 ): Promise<string[]> {
+  const entries = await readJournal(container, { matches: ['_PID=1'], afterCursor: cursor });
+  return entries.map((entry) => entry.message).filter((message) => message.includes(unit));
+}
+
+/**
+ * `journalctl -u UNIT -p warning -o cat` over the whole boot: the warnings and errors about the
+ * unit, messages alone, one line each, as an operator reads them.
+ */
+export async function warningLines(container: SystemdContainer, unit: string): Promise<string[]> {
   await container.run(['journalctl', '--sync']);
   const output = await container.run([
     'journalctl',
     '--no-pager',
+    '--boot',
     '--output=cat',
-    '_PID=1',
-    `--after-cursor=${cursor}`,
+    '--priority=warning',
+    '-u',
+    unit,
   ]);
-  return output.split('\n').filter((line) => line.includes(unit));
+  return output.split('\n').filter((line) => line !== '');
 }
 
 /** The unit's whole journal since boot, with timestamps: what to read when a test failed. */

@@ -12,7 +12,14 @@ export const CONTAINER_REPO_DIR = '/opt/nestjs-systemd';
 
 export const BOOT_SCRIPT = join(harnessDir, 'boot-container.sh');
 
+export const BUILD_IMAGE_SCRIPT = join(harnessDir, 'build-image.sh');
+
+/** Large things the suite builds once and keeps (images): in the working tree, gitignored. */
+export const CACHE_DIR = join(REPO_DIR, '.systemd-test');
+
 export const SAMPLE_UNIT_FILE = join(REPO_DIR, 'sample/systemd/nestjs-systemd-sample.service');
+
+export const SAMPLE_SOCKET_FILE = join(REPO_DIR, 'sample/systemd/nestjs-systemd-sample.socket');
 
 /** What the units run; the container only sees what was built before it booted. */
 const BUILD_OUTPUTS = [

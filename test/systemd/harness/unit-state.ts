@@ -21,10 +21,10 @@ export async function showUnit<const P extends string>(
   ) as Record<P, string>;
 }
 
-/** Runs a systemctl verb that waits for its job (start, stop, restart) and measures how long it took. */
+/** Runs a systemctl verb that waits for its job (start, stop, restart, reload) and measures how long it took. */
 export async function timedSystemctl(
   container: SystemdContainer,
-  verb: 'start' | 'stop' | 'restart',
+  verb: 'start' | 'stop' | 'restart' | 'reload',
   unit: string,
 ): Promise<number> {
   const started = performance.now();
