@@ -119,7 +119,7 @@ export class SystemdService {
 
   /** `WATCHDOG=1` now. The module pings by itself; this is for apps that drive the watchdog themselves. */
   ping(): boolean {
-    return this.notifier.notify({ watchdog: true });
+    return this.notifier.ping();
   }
 
   /** `WATCHDOG=trigger`: asks systemd to treat the service as failed now (its `Restart=` applies). */

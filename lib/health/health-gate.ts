@@ -88,10 +88,19 @@ export class HealthGate {
 
   async evaluate(): Promise<HealthVerdict> {
     if (this.checks.length === 0) return HEALTHY;
+    const startedAt = performance.now();
     let timer: NodeJS.Timeout | undefined;
+    let expire!: (value: typeof TIMED_OUT) => void;
     const deadline = new Promise<typeof TIMED_OUT>((resolve) => {
-      timer = setTimeout(resolve, this.timeoutMs, TIMED_OUT).unref();
+      expire = resolve;
     });
+    // Armed only for a round still open once this turn of the event loop moves on. A round that
+    // settles at once would clear its timer from a microtask, after Node has already armed the
+    // loop's timer for it, and the idle process would wake at the deadline for nothing.
+    const arm = setImmediate(() => {
+      const left = this.timeoutMs - (performance.now() - startedAt);
+      timer = setTimeout(expire, Math.max(0, left), TIMED_OUT).unref();
+    }).unref();
     try {
       const reasons = await Promise.all(this.checks.map((check) => this.runOne(check, deadline)));
       const failures = reasons
@@ -101,6 +110,7 @@ export class HealthGate {
         .filter((line) => line !== undefined);
       return failures.length === 0 ? HEALTHY : { healthy: false, reason: failures.join('; ') };
     } finally {
+      clearImmediate(arm);
       clearTimeout(timer);
     }
   }

@@ -24,6 +24,9 @@ export interface SystemdNotifierOptions {
   readonly socket?: NotifySocketOptions;
 }
 
+/** The watchdog ping never varies: encoded once, not on every tick. */
+const WATCHDOG_PING = encodeNotifyMessage({ watchdog: true });
+
 /** The variables systemd sets for `sd_notify(3)` and `sd_watchdog_enabled(3)`. */
 export const SUPERVISION_VARIABLES = ['NOTIFY_SOCKET', 'WATCHDOG_USEC', 'WATCHDOG_PID'] as const;
 
@@ -107,6 +110,16 @@ export class SystemdNotifier {
     }
     for (const adjustment of datagram.adjustments) this.log.warn(adjustment, adjustment);
     this.socket.send(datagram);
+    return true;
+  }
+
+  /**
+   * `WATCHDOG=1`, as `notify({ watchdog: true })` but without encoding it again: an isolated
+   * ping spends about half its time encoding. False when not supervised.
+   */
+  ping(): boolean {
+    if (!this.socket) return false;
+    this.socket.send(WATCHDOG_PING);
     return true;
   }
 
