@@ -63,7 +63,8 @@ export async function runScale({ counts, ticks, longTicks, sampleEvery }) {
     p99: true,
   }));
 
-  // Linear growth: time per indicator stays about the same from the smallest count to the largest.
+  // At most linear growth: the time per indicator does not rise with the count (fixed costs per
+  // round make it fall at first, which is fine).
   const perIndicator = (/** @type {number} */ count) =>
     /** @type {ScaleResult} */ (results.get(count)).tickNs.median / count;
   const smallest = Math.min(...counts);
@@ -74,8 +75,8 @@ export async function runScale({ counts, ticks, longTicks, sampleEvery }) {
     label: `per-indicator tick time, ${largest} vs ${middle} indicators`,
     kind: 'ratio',
     summary: { n: 1, median: growth, p99: growth, min: growth, max: growth },
-    goal: 'linear: 0.5x to 2x',
-    met: growth >= 0.5 && growth <= 2,
+    goal: 'at most linear: ≤ 2x',
+    met: growth <= 2,
   });
 
   const big = /** @type {ScaleResult} */ (results.get(largest));
