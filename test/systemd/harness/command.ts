@@ -63,3 +63,26 @@ export async function runChecked(
   }
   return result.stdout;
 }
+
+/**
+ * `setpriv` + `unshare` arguments that run a bash script in a private mount namespace (its mounts
+ * vanish with it) and send it SIGTERM if the test runner dies, so it can clean up after itself.
+ */
+export function privateScriptCommand(script: string, args: readonly string[]): [string, string[]] {
+  return [
+    'setpriv',
+    [
+      '--pdeathsig',
+      'TERM',
+      '--',
+      'unshare',
+      '--mount',
+      '--propagation',
+      'private',
+      '--',
+      'bash',
+      script,
+      ...args,
+    ],
+  ];
+}

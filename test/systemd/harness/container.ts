@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { chmod, mkdir, open, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
-import { runChecked, runCommand, type CommandResult } from './command.js';
+import { privateScriptCommand, runChecked, runCommand, type CommandResult } from './command.js';
 import { assertBuilt, BOOT_SCRIPT, REPO_DIR } from './paths.js';
 import { pollUntil, settlesWithin } from './poll.js';
 import { allocateRunDirs, releaseRunDirs, type RunDirs } from './run-dirs.js';
@@ -176,29 +176,16 @@ async function startBootScript(dirs: RunDirs, options: BootOptions): Promise<Chi
   if (/[,:]/.test(rootDir)) throw new Error(`cannot overlay ${rootDir}: it contains , or :`);
   const log = await open(dirs.consoleLog, 'a');
   try {
-    const child = spawn(
-      'setpriv',
-      [
-        '--pdeathsig',
-        'TERM',
-        '--',
-        'unshare',
-        '--mount',
-        '--propagation',
-        'private',
-        '--',
-        'bash',
-        BOOT_SCRIPT,
-        dirs.mountDir,
-        dirs.cgroupDir,
-        rootDir,
-        REPO_DIR,
-        process.execPath,
-        'nestjs-systemd-test',
-        ...(options.privateNetwork ? ['--private-network'] : []),
-      ],
-      { detached: true, stdio: ['ignore', log.fd, log.fd] },
-    );
+    const [command, args] = privateScriptCommand(BOOT_SCRIPT, [
+      dirs.mountDir,
+      dirs.cgroupDir,
+      rootDir,
+      REPO_DIR,
+      process.execPath,
+      'nestjs-systemd-test',
+      ...(options.privateNetwork ? ['--private-network'] : []),
+    ]);
+    const child = spawn(command, args, { detached: true, stdio: ['ignore', log.fd, log.fd] });
     await once(child, 'spawn');
     return child;
   } finally {

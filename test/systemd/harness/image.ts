@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { access, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { privateScriptCommand } from './command.js';
 import { BUILD_IMAGE_SCRIPT, CACHE_DIR } from './paths.js';
 import { settlesWithin } from './poll.js';
 
@@ -44,23 +45,8 @@ async function exists(path: string): Promise<boolean> {
  * as a whole on SIGTERM; the parent-death signal sends that SIGTERM if the test runner dies.
  */
 async function runBuildScript(rootDir: string): Promise<void> {
-  const child = spawn(
-    'setpriv',
-    [
-      '--pdeathsig',
-      'TERM',
-      '--',
-      'unshare',
-      '--mount',
-      '--propagation',
-      'private',
-      '--',
-      'bash',
-      BUILD_IMAGE_SCRIPT,
-      rootDir,
-    ],
-    { detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+  const [command, args] = privateScriptCommand(BUILD_IMAGE_SCRIPT, [rootDir]);
+  const child = spawn(command, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   const output: Buffer[] = [];
   child.stdout.on('data', (chunk: Buffer) => output.push(chunk));
   child.stderr.on('data', (chunk: Buffer) => output.push(chunk));

@@ -17,17 +17,7 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Resolves true if a TCP connection to 127.0.0.1:port is accepted right now. */
-export function acceptsConnections(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
+export { acceptsConnections } from '../../e2e/helpers.js';
 
 /** How a TCP connection attempt ended: a dropped SYN shows as 'timeout', not 'refused'. */
 export function connectOutcome(
