@@ -1,11 +1,11 @@
 /** Injection token of the options given to `SystemdModule.forRoot()` / `forRootAsync()`. */
 export const SYSTEMD_MODULE_OPTIONS = Symbol('SYSTEMD_MODULE_OPTIONS');
 
-/** @internal Injection token of the options with defaults applied and validated. */
+/** Injection token of the options with defaults applied and validated (not public). */
 export const SYSTEMD_RESOLVED_OPTIONS = Symbol('SYSTEMD_RESOLVED_OPTIONS');
 
-/** @internal Injection token of the protocol layer's `SystemdNotifier`. */
-export const SYSTEMD_NOTIFIER = Symbol('SYSTEMD_NOTIFIER');
+/** Injection token of the one `SystemdSupervisor` of the application (not public). */
+export const SYSTEMD_SUPERVISOR = Symbol('SYSTEMD_SUPERVISOR');
 
 /** Name of the watchdog interval in `@nestjs/schedule`'s `SchedulerRegistry`. */
 export const SYSTEMD_WATCHDOG_INTERVAL = 'nestjs-systemd:watchdog';

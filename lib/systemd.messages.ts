@@ -1,13 +1,37 @@
+import type { WatchdogPlan } from './watchdog/watchdog-plan.js';
+
 /** Every text the Nest layer logs or throws, in one place. */
 export const systemdMessages = {
   supervised: (path: string, watchdog: string) => `notifying systemd at ${path}; ${watchdog}`,
-  watchdogOn: (periodMs: number, timeoutMs: number, checks: number) =>
-    `watchdog: ping every ${periodMs} ms (timeout ${timeoutMs} ms), gated on ${checks} health check(s)`,
+  watchdogOn: (plan: WatchdogPlan, hasChecks: boolean) =>
+    `watchdog: ping every ${plan.periodMs} ms (timeout ${plan.timeoutMs} ms)` +
+    (hasChecks
+      ? `, gated on health checks with a ${plan.checkDeadlineMs} ms deadline (longest gap ` +
+        `${plan.worstGapMs} ms of ${plan.budgetMs} ms allowed)`
+      : ''),
   watchdogOff: (reason: string) => `watchdog: off (${reason})`,
+  watchdogDisabledButAsked: (timeoutMs: number) =>
+    `watchdog: false, but systemd set WatchdogSec= (${timeoutMs} ms): without pings systemd will ` +
+    'kill the service once the timeout passes. Remove WatchdogSec= from the unit, or the option',
   notMainProcess: (reason: string) =>
     `not notifying systemd: ${reason} (a child must not send READY or STOPPING for its parent)`,
+  notSentInPhase: (keys: readonly string[], phase: string) =>
+    `not sent to systemd while ${phase}: ${keys.join(', ')}`,
   readyStatusHttp: (address: string) => `Listening on ${address}`,
+  readyStatusHttpUnknown: () => 'Listening',
   readyStatusContext: () => 'Running',
+  httpServerName: () => 'the HTTP server',
+  waitingForHttp: () => 'the HTTP server to listen (app.listen())',
+  waitingForTransport: (name: string) =>
+    `${name} to listen (app.listen() / startAllMicroservices())`,
+  transportListening: (name: string) => `${name} listening`,
+  notServingYet: (ms: number, waitingFor: readonly string[]) =>
+    `READY=1 not sent ${ms / 1000} s after bootstrap: waiting for ${waitingFor.join(' and ')}. ` +
+    "If this app calls app.init() without listen(), set readyOn: 'manual' and call " +
+    "SystemdService.ready() once it serves (or readyOn: 'bootstrap')",
+  startFailedLog: (what: string, reason: string) =>
+    `${what} failed to start (${reason}): READY=1 withheld, systemd told why`,
+  startFailedStatus: (what: string, reason: string) => `Failed to start ${what}: ${reason}`,
   startingStatus: () => 'Starting',
   stoppingStatus: () => 'Shutting down',
   unhealthyStatus: (reason: string) => `Unhealthy, watchdog pings withheld: ${reason}`,
@@ -18,7 +42,7 @@ export const systemdMessages = {
   tickOverlap: () => 'previous health round still running; this watchdog tick is skipped',
   noShutdownHooks: () =>
     'running under systemd without shutdown hooks: SIGTERM will kill the process without STOPPING=1 ' +
-    "or a graceful close. Call app.enableShutdownHooks(['SIGTERM', 'SIGINT']) before app.listen()",
+    "or a graceful close. Call app.enableShutdownHooks(['SIGTERM', 'SIGINT'])",
   watchdogSignalHooked: () =>
     'SIGABRT has a listener (app.enableShutdownHooks() without arguments adds one): a blocked event ' +
     "loop then survives systemd's watchdog kill until TimeoutAbortSec= and SIGKILL. Name the signals: " +
@@ -43,12 +67,18 @@ export const systemdMessages = {
     `health indicator ${name} is not a provider of this application: add it to a module's providers`,
   invalidOption: (option: string, expected: string, value: unknown) =>
     `SystemdModule option "${option}" must be ${expected}, got ${describe(value)}`,
-  intervalTooLong: (intervalMs: number, timeoutMs: number) =>
-    `SystemdModule option "watchdogIntervalMs" (${intervalMs} ms) must be shorter than the watchdog ` +
-    `timeout systemd set (${timeoutMs} ms)`,
-  timeoutTooLong: (timeoutMs: number, periodMs: number) =>
-    `SystemdModule option "healthCheckTimeoutMs" (${timeoutMs} ms) must be shorter than the ping ` +
-    `period (${periodMs} ms)`,
+  deadlineNotUnderPeriod: (deadlineMs: number, periodMs: number) =>
+    `SystemdModule option "healthCheckTimeoutMs" (${deadlineMs} ms) must be shorter than ` +
+    `"watchdogIntervalMs" (${periodMs} ms): a round of health checks must end before the next begins`,
+  notConfigured: () =>
+    'SystemdService is not available: SystemdModule is imported without forRoot() anywhere. Import ' +
+    'SystemdModule.forRoot() (or forRootAsync()) once, in the root module; in other modules import ' +
+    'SystemdModule.forFeature(), or pass isGlobal: true to forRoot()',
+  forRootTwice: (importers: readonly string[]) =>
+    `SystemdModule.forRoot() is imported ${importers.length} times (by ${importers.join(', ')}), but ` +
+    'a process has one service state to report: two would send READY and STOPPING twice and split ' +
+    'the watchdog from its health checks. Keep forRoot() in the root module only; to inject ' +
+    'SystemdService elsewhere import SystemdModule.forFeature(), or pass isGlobal: true to forRoot()',
 } as const;
 
 function describe(value: unknown): string {

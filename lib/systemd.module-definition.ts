@@ -1,5 +1,5 @@
-import { ConfigurableModuleBuilder } from '@nestjs/common';
-import type { SystemdModuleOptions } from './systemd-options.interface.js';
+import { ConfigurableModuleBuilder, type ConfigurableModuleAsyncOptions } from '@nestjs/common';
+import type { SystemdModuleOptions } from './options/systemd-options.interface.js';
 import { SYSTEMD_MODULE_OPTIONS } from './systemd.constants.js';
 
 /** Extras accepted by `forRoot()` / `forRootAsync()` besides the options themselves. */
@@ -8,18 +8,19 @@ export interface SystemdModuleExtras {
   readonly isGlobal?: boolean;
 }
 
-export const {
-  ConfigurableModuleClass: ConfigurableSystemdModule,
-  OPTIONS_TYPE: SYSTEMD_OPTIONS_TYPE,
-  ASYNC_OPTIONS_TYPE: SYSTEMD_ASYNC_OPTIONS_TYPE,
-} = new ConfigurableModuleBuilder<SystemdModuleOptions>({
-  optionsInjectionToken: SYSTEMD_MODULE_OPTIONS,
-  moduleName: 'Systemd',
-})
-  .setClassMethodName('forRoot')
-  .setFactoryMethodName('createSystemdOptions')
-  .setExtras<SystemdModuleExtras>({ isGlobal: false }, (definition, extras) => ({
-    ...definition,
-    global: extras.isGlobal ?? false,
-  }))
-  .build();
+/** What `SystemdModule.forRootAsync()` takes: Nest's usual `useFactory` / `useClass` / `useExisting` form. */
+export type SystemdModuleAsyncOptions = ConfigurableModuleAsyncOptions<
+  SystemdModuleOptions,
+  'createSystemdOptions'
+> &
+  SystemdModuleExtras;
+
+/** The options provider and forRoot/forRootAsync of the internal, global core module. */
+export const { ConfigurableModuleClass: ConfigurableSystemdCoreModule } =
+  new ConfigurableModuleBuilder<SystemdModuleOptions>({
+    optionsInjectionToken: SYSTEMD_MODULE_OPTIONS,
+    moduleName: 'SystemdCore',
+  })
+    .setClassMethodName('forRoot')
+    .setFactoryMethodName('createSystemdOptions')
+    .build();

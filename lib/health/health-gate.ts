@@ -75,8 +75,13 @@ export class HealthGate {
 
   constructor(
     private readonly checks: readonly HealthCheck[],
-    private readonly timeoutMs: number,
+    private timeoutMs: number,
   ) {}
+
+  /** How long later rounds may take (the watchdog plan changed). */
+  setDeadline(ms: number): void {
+    this.timeoutMs = ms;
+  }
 
   private get timeoutReason(): string {
     return `no answer within ${this.timeoutMs} ms`;

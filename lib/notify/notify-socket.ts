@@ -42,6 +42,8 @@ export class NotifySocket {
   private congested = false;
   private idleTimer: NodeJS.Timeout | undefined;
   private drained: (() => void) | undefined;
+  /** Set by {@link close}: later messages still go out, each on a socket closed once sent. */
+  private closed = false;
   private readonly idleCloseMs: number;
   private readonly maxQueued: number;
 
@@ -82,9 +84,11 @@ export class NotifySocket {
 
   /**
    * Delivers what is still queued (waiting at most `timeoutMs` for a congested receiver),
-   * then closes the socket so the process can exit. A later {@link send} opens a new one.
+   * then closes the socket so the process can exit. A later {@link send} still delivers, on a
+   * socket closed as soon as it is sent, so nothing sent after close holds the process.
    */
   async close(timeoutMs = 1000): Promise<void> {
+    this.closed = true;
     if (this.queue.length > 0 && !this.congested) this.flush();
     if (this.queue.length > 0 && this.congested) {
       await new Promise<void>((resolve) => {
@@ -189,6 +193,10 @@ export class NotifySocket {
   }
 
   private armIdleClose(): void {
+    if (this.closed) {
+      if (this.queue.length === 0) this.closeSocket();
+      return;
+    }
     if (this.idleTimer) {
       this.idleTimer.refresh();
       return;

@@ -10,7 +10,7 @@ export interface ReloadHandler {
   readonly run: () => unknown;
 }
 
-/** Finds the `@OnSystemdReload()` methods of the application's providers, in Nest's order. */
+/** Finds the `@OnSystemdReload()` methods of the application's providers and controllers, in Nest's order. */
 @Injectable()
 export class ReloadHandlerExplorer {
   private readonly logger = new Logger(SYSTEMD_LOGGER_CONTEXT);
@@ -23,7 +23,9 @@ export class ReloadHandlerExplorer {
 
   explore(): ReloadHandler[] {
     const handlers: ReloadHandler[] = [];
-    for (const wrapper of this.discovery.getProviders()) {
+    // Controllers too: a controller that holds state (a cache, a template) may reload it.
+    const wrappers = [...this.discovery.getProviders(), ...this.discovery.getControllers()];
+    for (const wrapper of wrappers) {
       const instance: unknown = wrapper.instance;
       if (!instance || typeof instance !== 'object') continue;
       const prototype = Object.getPrototypeOf(instance) as object | null;

@@ -4,7 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { ScheduleModule } from '@nestjs/schedule';
 import type { AddressInfo } from 'node:net';
-import type { SystemdModuleOptions } from '../../lib/systemd-options.interface.js';
+import type { SystemdModuleOptions } from '../../lib/options/systemd-options.interface.js';
 import { SystemdModule } from '../../lib/systemd.module.js';
 import { SystemdService } from '../../lib/systemd.service.js';
 import { NotifyListener } from '../../lib/testing/notify-listener.js';
@@ -127,7 +127,8 @@ describe('READY=1 is sent only when the app truly serves', () => {
       const http = await NestFactory.create(HttpAppModule, { logger });
       app = http;
       await http.listen(0, '127.0.0.1');
-      await sleep(20);
+      // Looked for a second after READY: apps may enable the hooks after listen() returned.
+      await sleep(1100);
       expect(warnings).toEqual([
         expect.stringMatching(
           /without shutdown hooks.*app\.enableShutdownHooks\(\['SIGTERM', 'SIGINT'\]\)/,
@@ -143,7 +144,8 @@ describe('READY=1 is sent only when the app truly serves', () => {
       app = http;
       http.enableShutdownHooks(); // Nest's default list, SIGABRT included
       await http.listen(0, '127.0.0.1');
-      await sleep(20);
+      // Looked for a second after READY: apps may enable the hooks after listen() returned.
+      await sleep(1100);
       expect(warnings).toEqual([
         expect.stringMatching(
           /SIGABRT has a listener.*enableShutdownHooks\(\['SIGTERM', 'SIGINT'\]\)/,

@@ -6,11 +6,16 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { constants as osConstants } from 'node:os';
-import { ReloadHandlerExplorer, type ReloadHandler } from './reload/reload-handler.explorer.js';
-import type { ResolvedSystemdOptions } from './systemd-options.js';
-import { SystemdService } from './systemd.service.js';
-import { SYSTEMD_LOGGER_CONTEXT, SYSTEMD_RESOLVED_OPTIONS } from './systemd.constants.js';
-import { systemdMessages } from './systemd.messages.js';
+import type { SystemdPhase, SystemdSupervisor } from '../lifecycle/systemd-supervisor.js';
+import { errnoOf } from '../notify/errno-of.js';
+import type { ResolvedSystemdOptions } from '../options/resolve-systemd-options.js';
+import {
+  SYSTEMD_LOGGER_CONTEXT,
+  SYSTEMD_RESOLVED_OPTIONS,
+  SYSTEMD_SUPERVISOR,
+} from '../systemd.constants.js';
+import { systemdMessages } from '../systemd.messages.js';
+import { ReloadHandlerExplorer, type ReloadHandler } from './reload-handler.explorer.js';
 
 /** A reload handler that failed, and why. */
 export interface SystemdReloadFailure {
@@ -28,17 +33,6 @@ export interface SystemdReloadOutcome {
 
 const TIMED_OUT = Symbol('timed out');
 
-/** The errno of a Node system error (`errno: -2`, `code: 'ENOENT'`), if it is one. */
-function errnoOf(error: unknown): number | undefined {
-  if (error === null || typeof error !== 'object') return undefined;
-  const { errno, code } = error as { errno?: unknown; code?: unknown };
-  if (typeof errno === 'number' && Number.isInteger(errno) && errno !== 0) return Math.abs(errno);
-  if (typeof code === 'string' && Object.hasOwn(osConstants.errno, code)) {
-    return osConstants.errno[code as keyof typeof osConstants.errno];
-  }
-  return undefined;
-}
-
 /**
  * `systemctl reload` for `Type=notify-reload`: on the reload signal, `RELOADING=1` with
  * `MONOTONIC_USEC=` (one datagram), the `@OnSystemdReload()` handlers one after another, each
@@ -55,17 +49,15 @@ export class SystemdReloadService implements OnApplicationBootstrap, OnApplicati
   private readonly onSignal = (): void => void this.reload();
 
   constructor(
-    private readonly systemd: SystemdService,
+    @Inject(SYSTEMD_SUPERVISOR) private readonly supervisor: SystemdSupervisor,
     @Inject(SYSTEMD_RESOLVED_OPTIONS) private readonly options: ResolvedSystemdOptions,
     private readonly explorer: ReloadHandlerExplorer,
-  ) {
-    systemd.setReloader(() => this.reload());
-  }
+  ) {}
 
   onApplicationBootstrap(): void {
     this.handlers = this.explorer.explore();
     // Never take the signal from apps that did not ask, or that systemd does not supervise.
-    if (!this.options.reload || !this.systemd.enabled) return;
+    if (!this.options.reload || !this.supervisor.enabled) return;
     const signal = this.options.reloadSignal;
     process.on(signal, this.onSignal);
     this.signalHooked = true;
@@ -101,8 +93,8 @@ export class SystemdReloadService implements OnApplicationBootstrap, OnApplicati
   private async run(): Promise<SystemdReloadOutcome> {
     const started = performance.now();
     // Before READY (or after STOPPING) systemd is not waiting for a reload: handlers only.
-    const tellSystemd = this.systemd.phase === 'ready';
-    if (tellSystemd) this.systemd.reloading(systemdMessages.reloadingStatus());
+    const tellSystemd = this.supervisor.phase === 'ready';
+    if (tellSystemd) this.supervisor.reloading(systemdMessages.reloadingStatus());
     const failures: SystemdReloadFailure[] = [];
     for (const handler of this.handlers) {
       // oxlint-disable-next-line no-await-in-loop -- handlers run one after another, by design
@@ -113,16 +105,19 @@ export class SystemdReloadService implements OnApplicationBootstrap, OnApplicati
     const summary = failures.map((f) => `${f.handler}: ${f.reason}`).join('; ');
     if (ok) this.logger.log(systemdMessages.reloadDone(Math.round(performance.now() - started)));
     else this.logger.error(systemdMessages.reloadFailed(summary));
-    // A shutdown that began meanwhile wins: no READY=1 after STOPPING=1.
-    if (tellSystemd && this.systemd.phase === 'ready') {
-      this.systemd.notify(
+    // A shutdown that began meanwhile wins: the supervisor sends no READY=1 after STOPPING=1.
+    // Read again: the phase moves while the handlers run (TypeScript keeps the narrowing above).
+    const phase: SystemdPhase = this.supervisor.phase;
+    if (tellSystemd && phase === 'reloading') {
+      this.supervisor.notify(
         ok
-          ? { ready: true, status: this.systemd.lastStatus ?? systemdMessages.reloadedStatus() }
+          ? { ready: true, status: this.supervisor.lastStatus ?? systemdMessages.reloadedStatus() }
           : {
               ready: true,
               status: systemdMessages.reloadFailedStatus(summary),
               errno: failures.find((f) => f.errno !== undefined)?.errno,
             },
+        { appStatus: ok },
       );
     }
     return { ok, failures };

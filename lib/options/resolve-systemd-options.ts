@@ -1,9 +1,11 @@
+import type { FactoryProvider } from '@nestjs/common';
 import { constants as osConstants } from 'node:os';
-import type { SystemdHealthIndicatorInput } from './health/health-indicator.interface.js';
+import type { SystemdHealthIndicatorInput } from '../health/health-indicator.interface.js';
+import { SYSTEMD_MODULE_OPTIONS, SYSTEMD_RESOLVED_OPTIONS } from '../systemd.constants.js';
+import { systemdMessages } from '../systemd.messages.js';
 import type { SystemdModuleOptions, SystemdReadyPolicy } from './systemd-options.interface.js';
-import { systemdMessages } from './systemd.messages.js';
 
-/** @internal The options with every default applied: the one place defaults live. */
+/** The options with every default applied: the one place defaults live. */
 export interface ResolvedSystemdOptions {
   readonly readyOn: SystemdReadyPolicy;
   readonly readyStatus: string | undefined;
@@ -54,7 +56,8 @@ function optionalPositiveInteger(
 function isIndicator(entry: unknown): entry is SystemdHealthIndicatorInput {
   if (typeof entry === 'function') return true;
   if (entry === null || typeof entry !== 'object') return false;
-  const named = entry as { name?: unknown; check?: unknown };
+  const named = entry as { name?: unknown; check?: unknown; isHealthy?: unknown };
+  if (typeof named.isHealthy === 'function') return true;
   return typeof named.name === 'string' && typeof named.check === 'function';
 }
 
@@ -83,9 +86,18 @@ export function resolveSystemdOptions(options: SystemdModuleOptions = {}): Resol
   if (!Array.isArray(indicators)) fail('healthIndicators', 'an array', indicators);
   indicators.forEach((entry, i) => {
     if (!isIndicator(entry)) {
-      fail(`healthIndicators[${i}]`, 'a function, an indicator class or { name, check }', entry);
+      fail(
+        `healthIndicators[${i}]`,
+        'a function, an indicator class or instance, or { name, check }',
+        entry,
+      );
     }
   });
+  const { watchdogIntervalMs: period, healthCheckTimeoutMs: deadline } = options;
+  // Whatever systemd's timeout: a round of checks must end before the next one starts.
+  if (period !== undefined && deadline !== undefined && deadline >= period) {
+    throw new Error(systemdMessages.deadlineNotUnderPeriod(deadline, period));
+  }
 
   return {
     readyOn: options.readyOn ?? 'auto',
@@ -104,3 +116,10 @@ export function resolveSystemdOptions(options: SystemdModuleOptions = {}): Resol
     reloadHandlerTimeoutMs: options.reloadHandlerTimeoutMs ?? 30_000,
   };
 }
+
+/** Validates the options once, at start-up, and hands the resolved ones to the module. */
+export const resolvedOptionsProvider: FactoryProvider<ResolvedSystemdOptions> = {
+  provide: SYSTEMD_RESOLVED_OPTIONS,
+  inject: [SYSTEMD_MODULE_OPTIONS],
+  useFactory: (options: SystemdModuleOptions | undefined) => resolveSystemdOptions(options),
+};

@@ -1,8 +1,11 @@
-import type { SystemdHealthIndicatorInput } from './health/health-indicator.interface.js';
+import type { SystemdHealthIndicatorInput } from '../health/health-indicator.interface.js';
 
 /** When `READY=1` is sent. */
 export type SystemdReadyPolicy =
-  /** HTTP apps: once the server listens (`HttpAdapterHost.listen$`); other contexts: at bootstrap. */
+  /**
+   * Once the app serves: an HTTP server once it listens, a microservice once its transport
+   * listens (hybrids: all of them), a bare application context once bootstrap is over.
+   */
   | 'auto'
   /** At `onApplicationBootstrap`, even for HTTP apps (not recommended: the port is not bound yet). */
   | 'bootstrap'
@@ -13,21 +16,25 @@ export type SystemdReadyPolicy =
 export interface SystemdModuleOptions {
   /** When to send `READY=1`. Default `'auto'`. */
   readonly readyOn?: SystemdReadyPolicy;
-  /** `STATUS=` sent with READY. Default: `"Listening on <address>"` for HTTP apps, `"Running"` otherwise. */
+  /** `STATUS=` sent with READY. Default: what serves (`"Listening on <address>"`, `"ServerTCP listening"`), `"Running"` for a bare context. */
   readonly readyStatus?: string;
   /** `STATUS=` sent when the module starts up. Default `"Starting"`. */
   readonly startingStatus?: string;
   /** `STATUS=` sent with `STOPPING=1`. Default `"Shutting down"`. */
   readonly stoppingStatus?: string;
-  /** Send `MAINPID=<pid>` with READY; only needed when systemd may not know the main pid (`NotifyAccess=all` behind a wrapper). Default false. */
+  /**
+   * This process is the service's real main process although a wrapper started it
+   * (`NotifyAccess=all`): send `MAINPID=<pid>` with READY, and notify and ping even when
+   * `WATCHDOG_PID` names the wrapper. Default false (such a process stays silent).
+   */
   readonly sendMainPid?: boolean;
   /** Send watchdog pings when systemd asks for them (`WatchdogSec=`). Default true. */
   readonly watchdog?: boolean;
-  /** Ping period in ms. Default: half of `WATCHDOG_USEC`. Must be shorter than the timeout. */
+  /** Ping period in ms. Default: half of `WATCHDOG_USEC`. Shortened, with a warning, when it does not fit systemd's timeout (see the README's watchdog arithmetic). */
   readonly watchdogIntervalMs?: number;
   /** Health checks that must all pass for a ping to be sent. Default none. */
   readonly healthIndicators?: readonly SystemdHealthIndicatorInput[];
-  /** How long each round of health checks may take, in ms. Default: half the ping period. Must be shorter than the period. */
+  /** How long each round of health checks may take, in ms. Default: a quarter of the timeout (half the period when `watchdogIntervalMs` is set). Must be shorter than `watchdogIntervalMs`. */
   readonly healthCheckTimeoutMs?: number;
   /** After this many consecutive unhealthy rounds, send `WATCHDOG=trigger` for an immediate restart. Default: never (wait for the timeout). */
   readonly watchdogTriggerAfter?: number;

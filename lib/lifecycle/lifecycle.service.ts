@@ -1,0 +1,196 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+  type OnModuleDestroy,
+} from '@nestjs/common';
+import { HttpAdapterHost, ModulesContainer } from '@nestjs/core';
+import type { Subscription } from 'rxjs';
+import type { ResolvedSystemdOptions } from '../options/resolve-systemd-options.js';
+import {
+  SYSTEMD_LOGGER_CONTEXT,
+  SYSTEMD_RESOLVED_OPTIONS,
+  SYSTEMD_SUPERVISOR,
+} from '../systemd.constants.js';
+import { systemdMessages } from '../systemd.messages.js';
+import { isListeningServer, watchHttpServer, type ListeningServer } from './http-server-watch.js';
+import { isRpcTarget, rpcTargetName, watchRpcTarget } from './rpc-target-watch.js';
+import { ServingConditions } from './serving-conditions.js';
+import type { SystemdSupervisor } from './systemd-supervisor.js';
+
+/** How long READY may wait for a server after bootstrap before the module says what it waits for. */
+const NOT_SERVING_WARNING_MS = 10_000;
+/** When to look for Nest's shutdown hooks after READY (apps may enable them after listen()). */
+const SHUTDOWN_HOOKS_CHECK_MS = 1000;
+
+interface ClosableAdapter {
+  beforeClose?: () => unknown;
+  getHttpServer?: () => unknown;
+}
+
+/**
+ * Ties the supervisor to Nest's lifecycle, for every shape of app:
+ * - READY once everything serves: the HTTP server from its own `'listening'` event, each
+ *   microservice transport from its own `listen()` callback (hybrids wait for all), a bare
+ *   context once bootstrap is over. This module's hooks run after every other module's at
+ *   start-up and before them at shutdown (see `wrapOtherModulesLifecycle`).
+ * - STOPPING when Nest's shutdown really begins, whatever began it (`app.close()`, or a signal
+ *   Nest's shutdown hooks listen to): from the HTTP adapter's `beforeClose`, a microservice
+ *   transport's `close()`, or this module's `onModuleDestroy`, which runs first. No signal
+ *   listener of its own: an app's own SIGHUP or SIGINT listener is the app's business.
+ * - A failed listen: STATUS and ERRNO, and the socket let go so that the process exits at once.
+ */
+@Injectable()
+export class SystemdLifecycleService
+  implements OnApplicationBootstrap, OnModuleDestroy, OnApplicationShutdown
+{
+  private readonly logger = new Logger(SYSTEMD_LOGGER_CONTEXT);
+  private readonly conditions = new ServingConditions((details) => this.onServing(details));
+  private readonly cleanups: (() => void)[] = [];
+  private rpcSubscription: Subscription | undefined;
+  private hasHttpAdapter = false;
+
+  constructor(
+    @Inject(SYSTEMD_SUPERVISOR) private readonly supervisor: SystemdSupervisor,
+    @Inject(SYSTEMD_RESOLVED_OPTIONS) private readonly options: ResolvedSystemdOptions,
+    private readonly httpAdapterHost: HttpAdapterHost,
+    modules: ModulesContainer,
+  ) {
+    if (!supervisor.enabled) return;
+    // Microservice transports are announced when created, which may be after this provider
+    // (createMicroservice, connectMicroservice); the registry replays the earlier ones.
+    this.rpcSubscription = modules
+      .getRpcTargetRegistry?.()
+      .subscribe((target: unknown) => this.watchTransport(target));
+  }
+
+  onApplicationBootstrap(): void {
+    // Nothing to wire when not under systemd: no listeners, no timers, no cost.
+    if (!this.supervisor.enabled) return;
+    const adapter = this.httpAdapterHost?.httpAdapter as ClosableAdapter | undefined;
+    this.hasHttpAdapter = adapter !== undefined;
+    if (adapter) this.stopBeforeAdapterCloses(adapter);
+
+    switch (this.options.readyOn) {
+      case 'manual':
+        return;
+      case 'bootstrap':
+        break;
+      case 'auto':
+        if (adapter) this.waitForHttpServer(adapter);
+        this.warnIfNotServingSoon();
+    }
+    if (this.conditions.waitingFor.length > 0) {
+      this.conditions.bootstrapped();
+      return;
+    }
+    // Nothing to wait for: READY after the current turn of the event loop, so that a shutdown
+    // Nest held back until bootstrap was over (a signal during a slow onModuleInit) begins
+    // first, and READY is not sent at all.
+    setImmediate(() => this.conditions.bootstrapped());
+  }
+
+  onModuleDestroy(): void {
+    this.supervisor.stopping(this.options.stoppingStatus);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.rpcSubscription?.unsubscribe();
+    for (const cleanup of this.cleanups.splice(0)) cleanup();
+    await this.supervisor.stopped();
+  }
+
+  private onServing(details: readonly string[]): void {
+    const status =
+      this.options.readyStatus ??
+      (details.length > 0 ? details.join('; ') : systemdMessages.readyStatusContext());
+    if (!this.supervisor.ready(status)) return;
+    const check = setTimeout(() => this.checkShutdownHooks(), SHUTDOWN_HOOKS_CHECK_MS).unref();
+    this.cleanups.push(() => clearTimeout(check));
+  }
+
+  private waitForHttpServer(adapter: ClosableAdapter): void {
+    const server = adapter.getHttpServer?.();
+    if (!isListeningServer(server)) {
+      // A custom adapter without a Node server: Nest's own signal, once listen() resolved.
+      this.conditions.add(this.httpAdapterHost, systemdMessages.waitingForHttp());
+      if (this.httpAdapterHost.listening) {
+        this.conditions.meet(this.httpAdapterHost, systemdMessages.readyStatusHttpUnknown());
+        return;
+      }
+      const subscription = this.httpAdapterHost.listen$.subscribe(() =>
+        this.conditions.meet(this.httpAdapterHost, systemdMessages.readyStatusHttpUnknown()),
+      );
+      this.cleanups.push(() => subscription.unsubscribe());
+      return;
+    }
+    this.conditions.add(server, systemdMessages.waitingForHttp());
+    const stop = watchHttpServer(
+      server as ListeningServer,
+      (address) => this.conditions.meet(server, systemdMessages.readyStatusHttp(address)),
+      (error) => this.startFailed(systemdMessages.httpServerName(), error),
+    );
+    this.cleanups.push(stop);
+  }
+
+  private watchTransport(target: unknown): void {
+    if (!isRpcTarget(target)) return;
+    const name = rpcTargetName(target);
+    if (this.options.readyOn === 'auto') {
+      this.conditions.add(target, systemdMessages.waitingForTransport(name));
+    }
+    watchRpcTarget(target, {
+      listening: () => this.conditions.meet(target, systemdMessages.transportListening(name)),
+      failed: (error) => this.startFailed(name, error),
+      // Only a microservice on its own: in a hybrid app a transport may be closed alone, while
+      // HTTP goes on serving, and the app's close() says STOPPING first anyway.
+      closing: () => {
+        if (!this.hasHttpAdapter) this.supervisor.stopping(this.options.stoppingStatus);
+      },
+    });
+  }
+
+  private startFailed(what: string, error: unknown): void {
+    if (this.supervisor.phase !== 'starting') return;
+    this.supervisor.failedToStart(what, error);
+  }
+
+  /**
+   * Nest 12's `app.close()` awaits the adapter's `beforeClose()` before any module hook, so
+   * STOPPING=1 sent from there precedes the adapter's own shutdown work too.
+   */
+  private stopBeforeAdapterCloses(adapter: ClosableAdapter): void {
+    const original = adapter.beforeClose;
+    const ownProperty = Object.hasOwn(adapter, 'beforeClose');
+    adapter.beforeClose = () => {
+      this.supervisor.stopping(this.options.stoppingStatus);
+      return original?.call(adapter);
+    };
+    this.cleanups.push(() => {
+      if (ownProperty) adapter.beforeClose = original;
+      else delete adapter.beforeClose;
+    });
+  }
+
+  private warnIfNotServingSoon(): void {
+    const timer = setTimeout(() => {
+      if (this.conditions.serving || this.supervisor.phase !== 'starting') return;
+      this.logger.warn(
+        systemdMessages.notServingYet(NOT_SERVING_WARNING_MS, this.conditions.waitingFor),
+      );
+    }, NOT_SERVING_WARNING_MS).unref();
+    this.cleanups.push(() => clearTimeout(timer));
+  }
+
+  private checkShutdownHooks(): void {
+    if (this.supervisor.phase !== 'ready' && this.supervisor.phase !== 'reloading') return;
+    if (process.listenerCount('SIGTERM') === 0) this.logger.warn(systemdMessages.noShutdownHooks());
+    // The watchdog kills with SIGABRT. With a JavaScript listener the signal only sets a flag
+    // for the event loop, so a loop blocked for good outlives the kill until TimeoutAbortSec=.
+    if (this.supervisor.watchdogPlan && process.listenerCount('SIGABRT') > 0) {
+      this.logger.warn(systemdMessages.watchdogSignalHooked());
+    }
+  }
+}

@@ -1,0 +1,84 @@
+import { Logger, type FactoryProvider, type Type } from '@nestjs/common';
+import { ModuleRef, ModulesContainer } from '@nestjs/core';
+import { SystemdNotifier, unsetSupervisionEnvironment } from '../notify/systemd-notifier.js';
+import type { ResolvedSystemdOptions } from '../options/resolve-systemd-options.js';
+import {
+  SYSTEMD_LOGGER_CONTEXT,
+  SYSTEMD_RESOLVED_OPTIONS,
+  SYSTEMD_SUPERVISOR,
+} from '../systemd.constants.js';
+import { systemdMessages } from '../systemd.messages.js';
+import { processRole } from './main-process.js';
+import {
+  hostModule,
+  importersOf,
+  modulesOfType,
+  wrapOtherModulesLifecycle,
+} from './module-graph.js';
+import { SystemdSupervisor } from './systemd-supervisor.js';
+
+/** The notifier for this process's role: silent for a child, watchdog kept behind a wrapper. */
+function createNotifier(options: ResolvedSystemdOptions, logger: Logger): SystemdNotifier {
+  const role = processRole(options.sendMainPid);
+  switch (role.role) {
+    case 'main':
+      return new SystemdNotifier({ unsetEnvironment: options.unsetEnvironment, logger });
+    case 'behind-wrapper': {
+      // WATCHDOG_PID names the wrapper, which the MAINPID= sent with READY replaces: the
+      // watchdog is this process's to keep.
+      const env = { ...process.env, WATCHDOG_PID: undefined };
+      const notifier = new SystemdNotifier({ env, logger });
+      if (options.unsetEnvironment) unsetSupervisionEnvironment();
+      return notifier;
+    }
+    case 'child':
+      logger.warn(systemdMessages.notMainProcess(role.reason));
+      if (options.unsetEnvironment) unsetSupervisionEnvironment();
+      return new SystemdNotifier({ env: {}, logger });
+  }
+}
+
+/**
+ * The application's one supervisor. Built while Nest instantiates providers, before any
+ * lifecycle hook, which is when the module can still take its place in the hook order and
+ * refuse a second `forRoot()`.
+ */
+export function supervisorProvider(coreModule: () => Type): FactoryProvider {
+  return {
+    provide: SYSTEMD_SUPERVISOR,
+    inject: [SYSTEMD_RESOLVED_OPTIONS, ModulesContainer, ModuleRef],
+    useFactory: (
+      options: ResolvedSystemdOptions,
+      modules: ModulesContainer,
+      moduleRef: ModuleRef,
+    ): SystemdSupervisor => {
+      const cores = modulesOfType(modules, coreModule());
+      if (cores.length > 1) {
+        // Each core is imported by a SystemdModule.forRoot(), imported in turn by the app's module.
+        const importers = cores.flatMap((core) =>
+          importersOf(modules, core).flatMap((forRoot) =>
+            importersOf(modules, forRoot).map((module) => module.name),
+          ),
+        );
+        throw new Error(systemdMessages.forRootTwice(importers));
+      }
+      const host = hostModule(modules, moduleRef);
+      if (host) wrapOtherModulesLifecycle(host);
+
+      const logger = new Logger(SYSTEMD_LOGGER_CONTEXT);
+      const supervisor = new SystemdSupervisor(
+        createNotifier(options, logger),
+        {
+          mainPid: options.sendMainPid ? process.pid : undefined,
+          watchdog: options.watchdog,
+          intervalMs: options.watchdogIntervalMs,
+          checkTimeoutMs: options.healthCheckTimeoutMs,
+          hasChecks: options.healthIndicators.length > 0,
+        },
+        logger,
+      );
+      supervisor.notify({ status: options.startingStatus }, { appStatus: false });
+      return supervisor;
+    },
+  };
+}

@@ -1,0 +1,219 @@
+import type { NotifyState } from '../notify/notify-message.js';
+import type { SystemdNotifier } from '../notify/systemd-notifier.js';
+import { errnoOf } from '../notify/errno-of.js';
+import { planWatchdog, type WatchdogPlan } from '../watchdog/watchdog-plan.js';
+import { systemdMessages } from '../systemd.messages.js';
+
+/** Where the service is in systemd's eyes. */
+export type SystemdPhase = 'starting' | 'ready' | 'reloading' | 'stopping' | 'stopped';
+
+/** What the supervisor needs to know of the options. */
+export interface SupervisorSettings {
+  /** `MAINPID=` to send with every READY, when the app asked for it (`sendMainPid`). */
+  readonly mainPid: number | undefined;
+  /** `watchdog` option: ping when systemd asks. */
+  readonly watchdog: boolean;
+  readonly intervalMs: number | undefined;
+  readonly checkTimeoutMs: number | undefined;
+  readonly hasChecks: boolean;
+}
+
+/** The supervisor's log sink (Nest's `Logger` fits). */
+export interface SupervisorLogger {
+  log(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+  debug(message: string): void;
+}
+
+/** Sent to listeners whenever the phase or the watchdog plan changes. */
+export interface SupervisorChange {
+  readonly phase: SystemdPhase;
+  /** The watchdog plan in force, or undefined when the module does not ping. */
+  readonly plan: WatchdogPlan | undefined;
+}
+
+const PINGING: ReadonlySet<SystemdPhase> = new Set(['ready', 'reloading']);
+const SHUT: ReadonlySet<SystemdPhase> = new Set(['stopping', 'stopped']);
+
+/**
+ * The one owner of what systemd is told about the service's state: the phase (starting →
+ * ready ⇄ reloading → stopping → stopped) and the watchdog plan. Every READY, RELOADING,
+ * STOPPING and WATCHDOG goes through {@link notify}, whoever asks (the lifecycle, the watchdog,
+ * the reload handler, the app through `SystemdService`), so that no path can send what the
+ * phase forbids: no READY once shutdown has begun, no second STOPPING, no ping after STOPPING,
+ * and a READY sent by hand starts the pings as the module's own does.
+ */
+export class SystemdSupervisor {
+  private current: SystemdPhase = 'starting';
+  private appStatus: string | undefined;
+  private plan: WatchdogPlan | undefined;
+  private timeoutUsec: bigint | undefined;
+  private readonly listeners = new Set<(change: SupervisorChange) => void>();
+
+  constructor(
+    private readonly notifier: SystemdNotifier,
+    private readonly settings: SupervisorSettings,
+    private readonly logger: SupervisorLogger,
+  ) {
+    const watchdog = notifier.watchdog;
+    if (watchdog.state === 'enabled') this.timeoutUsec = watchdog.usec;
+    if (!notifier.enabled) return;
+    if (watchdog.state === 'enabled') {
+      if (settings.watchdog) this.replan(watchdog.usec);
+      else this.logger.warn(systemdMessages.watchdogDisabledButAsked(watchdog.timeoutMs));
+    }
+    const address = notifier.address.state === 'usable' ? notifier.address.address.path : '';
+    const watchdogText = this.plan
+      ? systemdMessages.watchdogOn(this.plan, settings.hasChecks)
+      : systemdMessages.watchdogOff(
+          watchdog.state === 'enabled' ? 'disabled by options' : watchdog.reason,
+        );
+    this.logger.log(systemdMessages.supervised(address, watchdogText));
+  }
+
+  /** Whether notifications reach systemd. */
+  get enabled(): boolean {
+    return this.notifier.enabled;
+  }
+
+  get phase(): SystemdPhase {
+    return this.current;
+  }
+
+  /** The watchdog plan in force, or undefined when the module does not ping. */
+  get watchdogPlan(): WatchdogPlan | undefined {
+    return this.plan;
+  }
+
+  /** The timeout systemd enforces, in µs, as last told (environment or `WATCHDOG_USEC=`). */
+  get watchdogUsec(): bigint | undefined {
+    return this.timeoutUsec;
+  }
+
+  /** Datagrams systemd has not accepted yet (a congested or missing receiver). */
+  get pending(): number {
+    return this.notifier.pending;
+  }
+
+  /** The last status the app reported; restored when health recovers or a reload ends. */
+  get lastStatus(): string | undefined {
+    return this.appStatus;
+  }
+
+  /** Calls `listener` on every change of phase or plan; returns the unsubscribe function. */
+  onChange(listener: (change: SupervisorChange) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * Sends `state` as one datagram, less what the phase forbids, and moves the phase on.
+   * `appStatus`: whether a `status` in it is the app's own (kept, and restored after an
+   * unhealthy spell) rather than one the module reports for a while. Returns whether a
+   * datagram was handed to the socket.
+   */
+  notify(state: NotifyState, { appStatus = true }: { appStatus?: boolean } = {}): boolean {
+    const allowed = this.filter(state);
+    if (allowed === undefined) return false;
+    if (appStatus && allowed.status !== undefined) this.appStatus = allowed.status;
+    const onlyPing =
+      allowed.watchdog === true && Object.keys(allowed).every((key) => key === 'watchdog');
+    const sent = onlyPing ? this.notifier.ping() : this.notifier.notify(allowed);
+    if (allowed.stopping) this.enter('stopping');
+    else if (allowed.ready) this.enter('ready');
+    else if (allowed.reloading) this.enter('reloading');
+    if (allowed.watchdogUsec !== undefined && this.settings.watchdog && sent) {
+      this.replan(BigInt(allowed.watchdogUsec));
+      this.emit();
+    }
+    return sent;
+  }
+
+  ready(status?: string): boolean {
+    return this.notify({ ready: true, status });
+  }
+
+  /** RELOADING=1; its status is for the reload only (READY restores the app's). */
+  reloading(status?: string): boolean {
+    return this.notify({ reloading: true, status }, { appStatus: false });
+  }
+
+  stopping(status?: string): boolean {
+    return this.notify({ stopping: true, status }, { appStatus: false });
+  }
+
+  ping(): boolean {
+    return this.notify({ watchdog: true });
+  }
+
+  /**
+   * Start-up failed (a port in use, a transport that could not connect): tells systemd why,
+   * with `ERRNO=` when the error has one, and lets go of the socket at once, so that a process
+   * on its way out is not held up by it.
+   */
+  failedToStart(what: string, error: unknown): void {
+    const reason = error instanceof Error ? error.message || error.name : String(error);
+    this.logger.error(systemdMessages.startFailedLog(what, reason));
+    this.notify({ status: systemdMessages.startFailedStatus(what, reason), errno: errnoOf(error) });
+    void this.notifier.close(0);
+  }
+
+  /** The app is done: delivers what is queued and releases the socket. */
+  async stopped(): Promise<void> {
+    this.enter('stopped');
+    await this.notifier.close();
+  }
+
+  private filter(state: NotifyState): NotifyState | undefined {
+    const shut = SHUT.has(this.current);
+    const drop: (keyof NotifyState)[] = [];
+    if (state.ready && shut) drop.push('ready');
+    if (state.reloading && this.current !== 'ready') drop.push('reloading');
+    if (state.stopping && shut) drop.push('stopping');
+    // The status that came with a refused change of state describes that change: it would
+    // overwrite the true one ("Listening on …" over "Shutting down").
+    if (drop.length > 0 && state.status !== undefined) drop.push('status');
+    // A ping only counts while systemd enforces the watchdog; a trigger until shutdown.
+    if (state.watchdog === true && !PINGING.has(this.current)) drop.push('watchdog');
+    if (state.watchdog === 'trigger' && shut) drop.push('watchdog');
+    let allowed: NotifyState = state;
+    if (drop.length > 0) {
+      this.logger.debug(systemdMessages.notSentInPhase(drop, this.current));
+      allowed = Object.fromEntries(
+        Object.entries(state).filter(([key]) => !drop.includes(key as keyof NotifyState)),
+      ) as NotifyState;
+      // Nothing left worth a datagram (a monotonic stamp alone means nothing to systemd).
+      const meaningful = Object.entries(allowed).some(
+        ([key, value]) => value !== undefined && value !== false && key !== 'monotonicUsec',
+      );
+      if (!meaningful) return undefined;
+    }
+    if (allowed.ready && this.settings.mainPid !== undefined && allowed.mainPid === undefined) {
+      allowed = { ...allowed, mainPid: this.settings.mainPid };
+    }
+    return allowed;
+  }
+
+  private replan(usec: bigint): void {
+    this.timeoutUsec = usec;
+    this.plan = planWatchdog({
+      timeoutUsec: usec,
+      intervalMs: this.settings.intervalMs,
+      checkTimeoutMs: this.settings.checkTimeoutMs,
+      hasChecks: this.settings.hasChecks,
+    });
+    if (this.plan.adjusted) this.logger.warn(this.plan.adjusted);
+  }
+
+  private enter(phase: SystemdPhase): void {
+    if (this.current === phase) return;
+    this.current = phase;
+    this.emit();
+  }
+
+  private emit(): void {
+    const change: SupervisorChange = { phase: this.current, plan: this.plan };
+    for (const listener of this.listeners) listener(change);
+  }
+}

@@ -1,0 +1,31 @@
+import { Global, Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+import { SystemdLifecycleService } from './lifecycle/lifecycle.service.js';
+import { supervisorProvider } from './lifecycle/supervisor.provider.js';
+import { resolvedOptionsProvider } from './options/resolve-systemd-options.js';
+import { ReloadHandlerExplorer } from './reload/reload-handler.explorer.js';
+import { SystemdReloadService } from './reload/reload.service.js';
+import { SYSTEMD_SUPERVISOR } from './systemd.constants.js';
+import { ConfigurableSystemdCoreModule } from './systemd.module-definition.js';
+import { SystemdWatchdogService } from './watchdog/watchdog.service.js';
+
+/**
+ * The machinery behind `SystemdModule.forRoot()`: one per application, global so that every
+ * `SystemdService` (in whichever module imports `SystemdModule`) reaches the same supervisor.
+ * Not exported from the package.
+ */
+@Global()
+@Module({
+  imports: [DiscoveryModule],
+  providers: [
+    resolvedOptionsProvider,
+    // A forward reference to this very class, which the factory looks for in the container.
+    supervisorProvider(() => SystemdCoreModule),
+    SystemdLifecycleService,
+    SystemdWatchdogService,
+    ReloadHandlerExplorer,
+    SystemdReloadService,
+  ],
+  exports: [SYSTEMD_SUPERVISOR, SystemdReloadService],
+})
+export class SystemdCoreModule extends ConfigurableSystemdCoreModule {}
