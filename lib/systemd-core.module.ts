@@ -19,8 +19,7 @@ import { SystemdWatchdogService } from './watchdog/watchdog.service.js';
   imports: [DiscoveryModule],
   providers: [
     resolvedOptionsProvider,
-    // A forward reference to this very class, which the factory looks for in the container.
-    supervisorProvider(() => SystemdCoreModule),
+    supervisorProvider,
     SystemdLifecycleService,
     SystemdWatchdogService,
     ReloadHandlerExplorer,

@@ -7,6 +7,9 @@ export const SYSTEMD_RESOLVED_OPTIONS = Symbol('SYSTEMD_RESOLVED_OPTIONS');
 /** Injection token of the one `SystemdSupervisor` of the application (not public). */
 export const SYSTEMD_SUPERVISOR = Symbol('SYSTEMD_SUPERVISOR');
 
+/** Provided by each `SystemdModule.forRoot()` / `forRootAsync()`, so that a second one can be found (not public). */
+export const SYSTEMD_FOR_ROOT = Symbol('SYSTEMD_FOR_ROOT');
+
 /** Name of the watchdog interval in `@nestjs/schedule`'s `SchedulerRegistry`. */
 export const SYSTEMD_WATCHDOG_INTERVAL = 'nestjs-systemd:watchdog';
 

@@ -74,8 +74,8 @@ export const systemdMessages = {
     'SystemdService is not available: SystemdModule is imported without forRoot() anywhere. Import ' +
     'SystemdModule.forRoot() (or forRootAsync()) once, in the root module; in other modules import ' +
     'SystemdModule.forFeature(), or pass isGlobal: true to forRoot()',
-  forRootTwice: (importers: readonly string[]) =>
-    `SystemdModule.forRoot() is imported ${importers.length} times (by ${importers.join(', ')}), but ` +
+  forRootTwice: (count: number, importers: readonly string[]) =>
+    `SystemdModule.forRoot() is imported ${count} times (by ${importers.join(', ')}), but ` +
     'a process has one service state to report: two would send READY and STOPPING twice and split ' +
     'the watchdog from its health checks. Keep forRoot() in the root module only; to inject ' +
     'SystemdService elsewhere import SystemdModule.forFeature(), or pass isGlobal: true to forRoot()',

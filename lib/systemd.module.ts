@@ -6,6 +6,7 @@ import type {
   SystemdModuleExtras,
 } from './systemd.module-definition.js';
 import { SystemdService } from './systemd.service.js';
+import { SYSTEMD_FOR_ROOT } from './systemd.constants.js';
 
 /**
  * Supervision by systemd for a Nest application: READY when it truly serves, health-gated
@@ -29,6 +30,7 @@ export class SystemdModule {
       module: SystemdModule,
       global: isGlobal ?? false,
       imports: [SystemdCoreModule.forRoot(moduleOptions)],
+      providers: [{ provide: SYSTEMD_FOR_ROOT, useValue: true }],
     };
   }
 
@@ -39,6 +41,7 @@ export class SystemdModule {
       module: SystemdModule,
       global: isGlobal ?? false,
       imports: [SystemdCoreModule.forRootAsync(asyncOptions)],
+      providers: [{ provide: SYSTEMD_FOR_ROOT, useValue: true }],
     };
   }
 

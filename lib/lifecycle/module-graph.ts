@@ -1,4 +1,3 @@
-import type { Type } from '@nestjs/common';
 import { ModuleRef, type ModulesContainer } from '@nestjs/core';
 
 /** A module of the application as Nest's container holds it. */
@@ -33,12 +32,15 @@ export function wrapOtherModulesLifecycle(module: ContainerModule): void {
   module.distance = SUPERVISOR_DISTANCE;
 }
 
-/** The modules of class `metatype` in the application. */
-export function modulesOfType(modules: ModulesContainer, metatype: Type): ContainerModule[] {
-  return [...modules.values()].filter((module) => module.metatype === metatype);
+/** The modules of the application that provide `token`. */
+export function modulesProviding(modules: ModulesContainer, token: symbol): ContainerModule[] {
+  return [...modules.values()].filter((module) => module.providers.has(token));
 }
 
-/** The modules that import `module`. */
-export function importersOf(modules: ModulesContainer, module: ContainerModule): ContainerModule[] {
-  return [...modules.values()].filter((other) => other !== module && other.imports.has(module));
+/** The names of the modules that import `module` ("every module" when it is global). */
+export function importerNames(modules: ModulesContainer, module: ContainerModule): string[] {
+  if (module.isGlobal) return [`every module (isGlobal)`];
+  return [...modules.values()]
+    .filter((other) => other !== module && other.imports.has(module))
+    .map((other) => other.name);
 }

@@ -1,8 +1,9 @@
-import { Logger, type FactoryProvider, type Type } from '@nestjs/common';
+import { Logger, type FactoryProvider } from '@nestjs/common';
 import { ModuleRef, ModulesContainer } from '@nestjs/core';
 import { SystemdNotifier, unsetSupervisionEnvironment } from '../notify/systemd-notifier.js';
 import type { ResolvedSystemdOptions } from '../options/resolve-systemd-options.js';
 import {
+  SYSTEMD_FOR_ROOT,
   SYSTEMD_LOGGER_CONTEXT,
   SYSTEMD_RESOLVED_OPTIONS,
   SYSTEMD_SUPERVISOR,
@@ -11,8 +12,8 @@ import { systemdMessages } from '../systemd.messages.js';
 import { processRole } from './main-process.js';
 import {
   hostModule,
-  importersOf,
-  modulesOfType,
+  importerNames,
+  modulesProviding,
   wrapOtherModulesLifecycle,
 } from './module-graph.js';
 import { SystemdSupervisor } from './systemd-supervisor.js';
@@ -43,42 +44,35 @@ function createNotifier(options: ResolvedSystemdOptions, logger: Logger): System
  * lifecycle hook, which is when the module can still take its place in the hook order and
  * refuse a second `forRoot()`.
  */
-export function supervisorProvider(coreModule: () => Type): FactoryProvider {
-  return {
-    provide: SYSTEMD_SUPERVISOR,
-    inject: [SYSTEMD_RESOLVED_OPTIONS, ModulesContainer, ModuleRef],
-    useFactory: (
-      options: ResolvedSystemdOptions,
-      modules: ModulesContainer,
-      moduleRef: ModuleRef,
-    ): SystemdSupervisor => {
-      const cores = modulesOfType(modules, coreModule());
-      if (cores.length > 1) {
-        // Each core is imported by a SystemdModule.forRoot(), imported in turn by the app's module.
-        const importers = cores.flatMap((core) =>
-          importersOf(modules, core).flatMap((forRoot) =>
-            importersOf(modules, forRoot).map((module) => module.name),
-          ),
-        );
-        throw new Error(systemdMessages.forRootTwice(importers));
-      }
-      const host = hostModule(modules, moduleRef);
-      if (host) wrapOtherModulesLifecycle(host);
+export const supervisorProvider: FactoryProvider<SystemdSupervisor> = {
+  provide: SYSTEMD_SUPERVISOR,
+  inject: [SYSTEMD_RESOLVED_OPTIONS, ModulesContainer, ModuleRef],
+  useFactory: (
+    options: ResolvedSystemdOptions,
+    modules: ModulesContainer,
+    moduleRef: ModuleRef,
+  ): SystemdSupervisor => {
+    const forRoots = modulesProviding(modules, SYSTEMD_FOR_ROOT);
+    if (forRoots.length > 1) {
+      const importers = forRoots.flatMap((forRoot) => importerNames(modules, forRoot));
+      throw new Error(systemdMessages.forRootTwice(forRoots.length, importers));
+    }
+    const host = hostModule(modules, moduleRef);
+    if (host) wrapOtherModulesLifecycle(host);
 
-      const logger = new Logger(SYSTEMD_LOGGER_CONTEXT);
-      const supervisor = new SystemdSupervisor(
-        createNotifier(options, logger),
-        {
-          mainPid: options.sendMainPid ? process.pid : undefined,
-          watchdog: options.watchdog,
-          intervalMs: options.watchdogIntervalMs,
-          checkTimeoutMs: options.healthCheckTimeoutMs,
-          hasChecks: options.healthIndicators.length > 0,
-        },
-        logger,
-      );
-      supervisor.notify({ status: options.startingStatus }, { appStatus: false });
-      return supervisor;
-    },
-  };
-}
+    const logger = new Logger(SYSTEMD_LOGGER_CONTEXT);
+    const supervisor = new SystemdSupervisor(
+      createNotifier(options, logger),
+      {
+        mainPid: options.sendMainPid ? process.pid : undefined,
+        watchdog: options.watchdog,
+        intervalMs: options.watchdogIntervalMs,
+        checkTimeoutMs: options.healthCheckTimeoutMs,
+        hasChecks: options.healthIndicators.length > 0,
+      },
+      logger,
+    );
+    supervisor.notify({ status: options.startingStatus }, { appStatus: false });
+    return supervisor;
+  },
+};

@@ -139,7 +139,9 @@ export class SystemdSupervisor {
     return this.notify({ reloading: true, status }, { appStatus: false });
   }
 
+  /** STOPPING=1, once: every way shutdown can begin calls this, and the first one counts. */
   stopping(status?: string): boolean {
+    if (SHUT.has(this.current)) return false;
     return this.notify({ stopping: true, status }, { appStatus: false });
   }
 

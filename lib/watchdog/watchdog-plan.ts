@@ -7,6 +7,9 @@ import { MAX_TIMER_MS } from '../notify/watchdog-env.js';
  */
 export const WATCHDOG_GAP_BUDGET = 0.8;
 
+/** Whatever the timeout, at least this much of it is left for jitter: Node's timers count whole ms. */
+const MIN_MARGIN_MS = 1;
+
 /** What a plan is computed from: systemd's timeout and the module's options. */
 export interface WatchdogPlanInput {
   /** `WatchdogSec=` as systemd passed it (`WATCHDOG_USEC`, or a later `WATCHDOG_USEC=`), in µs. */
@@ -65,8 +68,10 @@ export function planWatchdog(input: WatchdogPlanInput): WatchdogPlan {
         MAX_TIMER_MS,
       ))
     : 0;
-  const shown = Math.round(timeoutMs);
-  if (periodMs + checkDeadlineMs <= budgetMs) {
+  // Whole ms, or µs precision for the sub-10 ms timeouts no plan fits.
+  const shown = timeoutMs >= 10 ? Math.round(timeoutMs) : Math.round(timeoutMs * 1000) / 1000;
+  const fits = (gap: number): boolean => gap <= budgetMs && timeoutMs - gap >= MIN_MARGIN_MS;
+  if (fits(periodMs + checkDeadlineMs)) {
     return {
       timeoutMs: shown,
       periodMs,
@@ -82,57 +87,60 @@ export function planWatchdog(input: WatchdogPlanInput): WatchdogPlan {
   const fitDeadline = input.hasChecks
     ? Math.max(1, Math.min(checkDeadlineMs, budgetMs - fitPeriod))
     : 0;
+  const fitted = { periodMs: fitPeriod, checkDeadlineMs: fitDeadline };
   return {
     timeoutMs: shown,
-    periodMs: fitPeriod,
-    checkDeadlineMs: fitDeadline,
+    ...fitted,
     worstGapMs: fitPeriod + fitDeadline,
     budgetMs,
     adjusted: describeAdjustment(
       input,
       shown,
       budgetMs,
-      periodMs,
-      checkDeadlineMs,
-      fitPeriod,
-      fitDeadline,
+      { periodMs, checkDeadlineMs },
+      fitted,
+      fits(fitPeriod + fitDeadline),
     ),
   };
+}
+
+interface Timing {
+  readonly periodMs: number;
+  readonly checkDeadlineMs: number;
 }
 
 function describeAdjustment(
   input: WatchdogPlanInput,
   timeoutMs: number,
   budgetMs: number,
-  periodMs: number,
-  deadlineMs: number,
-  fitPeriod: number,
-  fitDeadline: number,
+  asked: Timing,
+  fitted: Timing,
+  fitsNow: boolean,
 ): string {
-  const asked = [
-    `watchdogIntervalMs=${periodMs}${input.intervalMs === undefined ? ' (default)' : ''}`,
+  const askedText = [
+    `watchdogIntervalMs=${asked.periodMs}${input.intervalMs === undefined ? ' (default)' : ''}`,
     ...(input.hasChecks
       ? [
-          `healthCheckTimeoutMs=${deadlineMs}${input.checkTimeoutMs === undefined ? ' (default)' : ''}`,
+          `healthCheckTimeoutMs=${asked.checkDeadlineMs}${input.checkTimeoutMs === undefined ? ' (default)' : ''}`,
         ]
       : []),
   ].join(' + ');
   const doing = input.hasChecks
-    ? `pinging every ${fitPeriod} ms with health checks cut off after ${fitDeadline} ms`
-    : `pinging every ${fitPeriod} ms`;
-  const stillShort = fitPeriod + fitDeadline > budgetMs;
+    ? `pinging every ${fitted.periodMs} ms with health checks cut off after ${fitted.checkDeadlineMs} ms`
+    : `pinging every ${fitted.periodMs} ms`;
   const toChange = [
     ...(input.intervalMs === undefined ? [] : ['watchdogIntervalMs']),
     ...(input.checkTimeoutMs === undefined ? [] : ['healthCheckTimeoutMs']),
   ];
-  const fix = stillShort
+  const fix = !fitsNow
     ? 'raise WatchdogSec= in the unit: no plan can keep up with this timeout'
     : toChange.length > 0
       ? `lower ${toChange.join(' and ')}, or raise WatchdogSec= in the unit`
       : 'raise WatchdogSec= in the unit';
   return (
-    `systemd's watchdog timeout is ${timeoutMs} ms, and ${asked} = ${periodMs + deadlineMs} ms ` +
-    `could leave a longer gap between pings than the ${budgetMs} ms (${WATCHDOG_GAP_BUDGET * 100}% ` +
-    `of the timeout) that is safe: ${doing} instead; ${fix}`
+    `systemd's watchdog timeout is ${timeoutMs} ms, and ${askedText} = ` +
+    `${asked.periodMs + asked.checkDeadlineMs} ms could leave a longer gap between pings than the ` +
+    `${budgetMs} ms (${WATCHDOG_GAP_BUDGET * 100}% of the timeout) that is safe: ${doing} ` +
+    `instead; ${fix}`
   );
 }

@@ -24,10 +24,13 @@ export class DatabaseService {
 export class AppModule {}
 
 @Injectable()
+export class OrdersService {}
+
+@Injectable()
 export class QueueService {
   readonly connected: boolean = true;
 }
 
 /** The import line put at the top of each fragment. */
 export const FRAGMENT_IMPORT =
-  'import { AppModule, DatabaseModule, DatabaseService, Injectable, JournaldLogger, listenOnActivatedSocket, Module, NestFactory, OnSystemdReload, QueueService, SystemdModule, type SystemdHealthIndicator } from "./fragment-prelude.js";\n';
+  'import { AppModule, DatabaseModule, DatabaseService, Injectable, JournaldLogger, listenOnActivatedSocket, Module, NestFactory, OnSystemdReload, OrdersService, QueueService, SystemdModule, type SystemdHealthIndicator } from "./fragment-prelude.js";\n';

@@ -1,0 +1,293 @@
+// Issue #12, items 6 to 9: every path that changes systemd's view goes through the one
+// supervisor (a READY or STOPPING sent by hand moves the watchdog as the module's own do), one
+// forRoot() per application, a wrapper's WATCHDOG_PID, and options that contradict the unit.
+// Real Nest applications, a real notify socket.
+import 'reflect-metadata';
+import { Controller, Get, Injectable, Module, type INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { ScheduleModule } from '@nestjs/schedule';
+import { OnSystemdReload } from '../../lib/reload/on-systemd-reload.decorator.js';
+import { SystemdModule } from '../../lib/systemd.module.js';
+import { SystemdService } from '../../lib/systemd.service.js';
+import { NotifyListener } from '../../lib/testing/notify-listener.js';
+import { gaps, sleep, withSystemdEnv } from '../e2e/helpers.js';
+import { RecordingNestLogger } from '../faults/helpers.js';
+
+describe('one supervisor per application', () => {
+  let systemd: NotifyListener;
+  let app: INestApplicationContext | undefined;
+  beforeEach(async () => {
+    systemd = await NotifyListener.start({ watchdogUsec: 200_000 });
+  });
+  afterEach(async () => {
+    await app?.close();
+    app = undefined;
+    await systemd.close();
+  });
+
+  const pingsSince = (since: number) =>
+    systemd.received('WATCHDOG=1').filter((r) => systemd.messages.indexOf(r) >= since);
+
+  describe('SystemdService.notify() goes through the same state as the module', () => {
+    @Module({ imports: [ScheduleModule.forRoot(), SystemdModule.forRoot({ readyOn: 'manual' })] })
+    class ManualModule {}
+
+    beforeEach(async () => {
+      app = await withSystemdEnv(systemd.env(), () =>
+        NestFactory.createApplicationContext(ManualModule, { logger: false }),
+      );
+    });
+
+    it('notify({ ready: true }) starts the pings, notify({ stopping: true }) ends them', async () => {
+      const service = app!.get(SystemdService);
+      await sleep(250);
+      expect(systemd.received('WATCHDOG=1')).toEqual([]);
+      expect(service.notify({ ready: true, status: 'Consuming jobs' })).toBe(true);
+      await systemd.waitFor('WATCHDOG=1', { timeoutMs: 500 });
+      expect(service.phase).toBe('ready');
+
+      expect(service.notify({ stopping: true })).toBe(true);
+      expect(service.phase).toBe('stopping');
+      const since = systemd.messages.length;
+      await sleep(300);
+      expect(pingsSince(since)).toEqual([]);
+      // After STOPPING, READY is refused and so is a second STOPPING.
+      expect(service.notify({ ready: true, status: 'Listening again' })).toBe(false);
+      expect(service.stopping()).toBe(false);
+      expect(systemd.received('READY=1')).toHaveLength(1);
+      expect(systemd.received('STOPPING=1')).toHaveLength(1);
+      expect(systemd.received('STATUS=Listening again')).toEqual([]);
+    });
+
+    it('notify({ watchdogUsec }) re-times the pings to the new timeout', async () => {
+      const service = app!.get(SystemdService);
+      service.ready();
+      await systemd.waitFor('WATCHDOG=1');
+      expect(service.watchdogIntervalMs).toBe(100);
+      expect(service.notify({ watchdogUsec: 600_000 })).toBe(true);
+      expect(service.watchdogIntervalMs).toBe(300);
+      expect(service.watchdogUsec).toBe(600_000n);
+      const since = systemd.messages.length;
+      await sleep(1300);
+      const got = pingsSince(since);
+      expect(got.length).toBeGreaterThanOrEqual(3);
+      expect(got.length).toBeLessThanOrEqual(5);
+      for (const gap of gaps(got)) expect(gap).toBeGreaterThan(200);
+    });
+  });
+
+  it('a second forRoot() fails bootstrap, naming where each is imported and what to do', async () => {
+    @Module({ imports: [SystemdModule.forRoot({ stoppingStatus: 'Bye' })] })
+    class OrdersModule {}
+    @Module({ imports: [ScheduleModule.forRoot(), SystemdModule.forRoot(), OrdersModule] })
+    class TwiceModule {}
+    await expect(
+      withSystemdEnv(systemd.env(), () =>
+        NestFactory.createApplicationContext(TwiceModule, { logger: false, abortOnError: false }),
+      ),
+    ).rejects.toThrow(
+      /SystemdModule\.forRoot\(\) is imported 2 times \(by (TwiceModule, OrdersModule|OrdersModule, TwiceModule)\).*SystemdModule\.forFeature\(\), or pass isGlobal: true/,
+    );
+    expect(systemd.messages).toEqual([]);
+  });
+
+  it('a bare imports: [SystemdModule] without forRoot() says what to do', async () => {
+    @Injectable()
+    class Jobs {
+      constructor(readonly notifier: SystemdService) {}
+    }
+    @Module({ imports: [SystemdModule], providers: [Jobs] })
+    class BareModule {}
+    await expect(
+      NestFactory.createApplicationContext(BareModule, { logger: false, abortOnError: false }),
+    ).rejects.toThrow(/SystemdModule is imported without forRoot\(\) anywhere/);
+  });
+
+  it.each([
+    ['forFeature()', () => SystemdModule.forFeature()],
+    ['a bare import', () => SystemdModule],
+  ])('%s in a feature module: the same supervisor as forRoot()', async (_name, featureImport) => {
+    @Injectable()
+    class Jobs {
+      constructor(readonly notifier: SystemdService) {}
+    }
+    @Module({ imports: [featureImport()], providers: [Jobs], exports: [Jobs] })
+    class JobsModule {}
+    @Module({ imports: [ScheduleModule.forRoot(), SystemdModule.forRoot(), JobsModule] })
+    class RootModule {}
+    app = await withSystemdEnv(systemd.env(), () =>
+      NestFactory.createApplicationContext(RootModule, { logger: false }),
+    );
+    await systemd.waitFor('READY=1');
+    const jobs = app.get(Jobs);
+    expect(jobs.notifier.phase).toBe('ready');
+    jobs.notifier.status('Working on job 7');
+    await systemd.waitFor('STATUS=Working on job 7');
+    await app.close();
+    app = undefined;
+    await systemd.waitFor('STOPPING=1');
+    expect(systemd.received('READY=1')).toHaveLength(1);
+    expect(systemd.received('STOPPING=1')).toHaveLength(1);
+  });
+
+  it('isGlobal: true: SystemdService anywhere, one READY and one STOPPING', async () => {
+    @Injectable()
+    class Jobs {
+      constructor(readonly notifier: SystemdService) {}
+    }
+    @Module({ providers: [Jobs], exports: [Jobs] })
+    class JobsModule {}
+    @Module({
+      imports: [ScheduleModule.forRoot(), SystemdModule.forRoot({ isGlobal: true }), JobsModule],
+    })
+    class RootModule {}
+    app = await withSystemdEnv(systemd.env(), () =>
+      NestFactory.createApplicationContext(RootModule, { logger: false }),
+    );
+    await systemd.waitFor('READY=1');
+    expect(app.get(Jobs).notifier.enabled).toBe(true);
+    await app.close();
+    app = undefined;
+    await systemd.waitFor('STOPPING=1');
+    expect(systemd.received('STOPPING=1')).toHaveLength(1);
+  });
+});
+
+describe('WATCHDOG_PID naming a wrapper', () => {
+  let systemd: NotifyListener;
+  let app: INestApplicationContext | undefined;
+  afterEach(async () => {
+    await app?.close();
+    app = undefined;
+    await systemd.close();
+  });
+
+  const start = async (sendMainPid: boolean) => {
+    // A wrapper's pid: any process but this one (our parent serves).
+    systemd = await NotifyListener.start({ watchdogUsec: 200_000, watchdogPid: process.ppid });
+    @Module({ imports: [ScheduleModule.forRoot(), SystemdModule.forRoot({ sendMainPid })] })
+    class WrappedModule {}
+    const logger = new RecordingNestLogger();
+    app = await withSystemdEnv(systemd.env(), () =>
+      NestFactory.createApplicationContext(WrappedModule, { logger }),
+    );
+    return logger;
+  };
+
+  it('sendMainPid: READY with MAINPID, and the watchdog is ours to keep', async () => {
+    await start(true);
+    const ready = await systemd.waitFor('READY=1');
+    expect(ready.assignments.MAINPID).toBe(String(process.pid));
+    await systemd.waitFor('WATCHDOG=1', { timeoutMs: 500 });
+  });
+
+  it('without sendMainPid: silent, and says why at warn level', async () => {
+    const logger = await start(false);
+    await sleep(300);
+    expect(systemd.messages).toEqual([]);
+    expect(logger.fromSystemd('warn')).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `WATCHDOG_PID=${process.ppid} names the service's main process.*sendMainPid: true`,
+        ),
+      ),
+    ]);
+    expect(logger.fromSystemd('log', 'warn', 'error').join('\n')).not.toMatch(
+      /NOTIFY_SOCKET is not set/,
+    );
+  });
+});
+
+describe('options that contradict the unit', () => {
+  let systemd: NotifyListener;
+  let app: INestApplicationContext | undefined;
+  afterEach(async () => {
+    await app?.close();
+    app = undefined;
+    await systemd.close();
+  });
+
+  it('watchdog: false while systemd set WatchdogSec=: a warning that systemd will kill it', async () => {
+    systemd = await NotifyListener.start({ watchdogUsec: 2_000_000 });
+    @Module({ imports: [ScheduleModule.forRoot(), SystemdModule.forRoot({ watchdog: false })] })
+    class NoWatchdog {}
+    const logger = new RecordingNestLogger();
+    app = await withSystemdEnv(systemd.env(), () =>
+      NestFactory.createApplicationContext(NoWatchdog, { logger }),
+    );
+    expect(logger.fromSystemd('warn')).toEqual([
+      expect.stringMatching(/watchdog: false, but systemd set WatchdogSec= \(2000 ms\).*will kill/),
+    ]);
+  });
+
+  it('WatchdogSec= shortened under the options: boots with a safe plan and one warning', async () => {
+    systemd = await NotifyListener.start({ watchdogUsec: 400_000 });
+    @Module({
+      imports: [
+        ScheduleModule.forRoot(),
+        SystemdModule.forRoot({ watchdogIntervalMs: 5000, healthIndicators: [() => true] }),
+      ],
+    })
+    class WasFineAt10s {}
+    const logger = new RecordingNestLogger();
+    app = await withSystemdEnv(systemd.env(), () =>
+      NestFactory.createApplicationContext(WasFineAt10s, { logger }),
+    );
+    const warnings = logger.fromSystemd('warn');
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(
+      /timeout is 400 ms, and watchdogIntervalMs=5000.*pinging every 200 ms.*lower watchdogIntervalMs/,
+    );
+    expect(app.get(SystemdService).watchdogIntervalMs).toBe(200);
+    await systemd.waitFor('READY=1');
+    const since = systemd.messages.length;
+    await sleep(1000);
+    expect(
+      systemd.received('WATCHDOG=1').filter((r) => systemd.messages.indexOf(r) >= since).length,
+    ).toBeGreaterThanOrEqual(4);
+  });
+
+  it('WATCHDOG_USEC under 2 ms: boots, warning about the unit, not about an option never set', async () => {
+    systemd = await NotifyListener.start({ watchdogUsec: 1500 });
+    @Module({ imports: [ScheduleModule.forRoot(), SystemdModule.forRoot()] })
+    class Defaults {}
+    const logger = new RecordingNestLogger();
+    app = await withSystemdEnv(systemd.env(), () =>
+      NestFactory.createApplicationContext(Defaults, { logger }),
+    );
+    const warnings = logger.fromSystemd('warn');
+    expect(warnings).toEqual([expect.stringMatching(/raise WatchdogSec= in the unit/)]);
+    expect(warnings[0]).not.toMatch(/watchdogIntervalMs=1 [^(]/);
+    await systemd.waitFor('READY=1');
+  });
+
+  it('@OnSystemdReload() on a controller method runs on reload', async () => {
+    systemd = await NotifyListener.start();
+    @Controller()
+    class TemplatesController {
+      reloads = 0;
+      @Get()
+      index(): string {
+        return 'ok';
+      }
+      @OnSystemdReload()
+      reread(): void {
+        this.reloads++;
+      }
+    }
+    @Module({
+      imports: [ScheduleModule.forRoot(), SystemdModule.forRoot({ watchdog: false })],
+      controllers: [TemplatesController],
+    })
+    class WithController {}
+    const http = await withSystemdEnv(systemd.env(), async () => {
+      const created = await NestFactory.create(WithController, { logger: false });
+      await created.listen(0, '127.0.0.1');
+      return created;
+    });
+    app = http;
+    await systemd.waitFor('READY=1');
+    expect(await http.get(SystemdService).reload()).toEqual({ ok: true, failures: [] });
+    expect(http.get(TemplatesController).reloads).toBe(1);
+  });
+});
