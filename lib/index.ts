@@ -12,7 +12,14 @@ export type {
   SystemdReadyPolicy,
 } from './options/systemd-options.interface.js';
 export { SYSTEMD_MODULE_OPTIONS, SYSTEMD_WATCHDOG_INTERVAL } from './systemd.constants.js';
-export { interpretHealthResult } from './health/health-gate.js';
+export {
+  describeHealthError,
+  interpretHealthResult,
+  judgeHealthResult,
+  type SystemdHealthVerdict,
+} from './health/health-verdict.js';
+export type { SystemdHealthReport } from './health/health-gate.js';
+export { redactForStatus } from './health/status-redaction.js';
 export type {
   NamedSystemdHealthCheck,
   SystemdHealthCheckFunction,

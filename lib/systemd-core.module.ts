@@ -25,6 +25,6 @@ import { SystemdWatchdogService } from './watchdog/watchdog.service.js';
     ReloadHandlerExplorer,
     SystemdReloadService,
   ],
-  exports: [SYSTEMD_SUPERVISOR, SystemdReloadService],
+  exports: [SYSTEMD_SUPERVISOR, SystemdReloadService, SystemdWatchdogService],
 })
 export class SystemdCoreModule extends ConfigurableSystemdCoreModule {}

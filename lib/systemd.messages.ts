@@ -35,6 +35,8 @@ export const systemdMessages = {
   startingStatus: () => 'Starting',
   stoppingStatus: () => 'Shutting down',
   unhealthyStatus: (reason: string) => `Unhealthy, watchdog pings withheld: ${reason}`,
+  degradedStatus: (reason: string) => `Degraded, still serving: ${reason}`,
+  degradedLog: (reason: string) => `health check degraded, watchdog pings continue: ${reason}`,
   unhealthyLog: (reason: string) => `health check failed, withholding the watchdog ping: ${reason}`,
   recovered: () => 'health checks pass again, watchdog pings resumed',
   triggering: (failures: number) =>
@@ -64,7 +66,10 @@ export const systemdMessages = {
     'SystemdModule needs SchedulerRegistry for its watchdog: import ScheduleModule.forRoot() from ' +
     '@nestjs/schedule in your root module (or set watchdog: false)',
   indicatorNotFound: (name: string) =>
-    `health indicator ${name} is not a provider of this application: add it to a module's providers`,
+    `health indicator ${name} is a class but not a provider of this application: add it to a ` +
+    "module's providers (it is resolved from the container, with its dependencies), or pass an instance",
+  indicatorWithoutCheck: (name: string) =>
+    `health indicator ${name} has neither isHealthy() nor check(): the watchdog cannot ask it anything`,
   invalidOption: (option: string, expected: string, value: unknown) =>
     `SystemdModule option "${option}" must be ${expected}, got ${describe(value)}`,
   deadlineNotUnderPeriod: (deadlineMs: number, periodMs: number) =>

@@ -1,7 +1,9 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { NotifyState } from './notify/notify-message.js';
 import { SystemdSupervisor, type SystemdPhase } from './lifecycle/systemd-supervisor.js';
+import type { SystemdHealthReport } from './health/health-gate.js';
 import { SystemdReloadService, type SystemdReloadOutcome } from './reload/reload.service.js';
+import { SystemdWatchdogService } from './watchdog/watchdog.service.js';
 import { SYSTEMD_SUPERVISOR } from './systemd.constants.js';
 import { systemdMessages } from './systemd.messages.js';
 
@@ -19,18 +21,25 @@ export type { SystemdPhase };
 export class SystemdService {
   readonly #supervisor: SystemdSupervisor;
   readonly #reloader: SystemdReloadService;
+  readonly #watchdog: SystemdWatchdogService;
 
   // The parameters are typed `unknown` so that the module's internals stay out of the public
   // types; Nest injects them, and nobody else constructs this class.
   constructor(
     @Optional() @Inject(SYSTEMD_SUPERVISOR) supervisor?: unknown,
     @Optional() @Inject(SystemdReloadService) reloader?: unknown,
+    @Optional() @Inject(SystemdWatchdogService) watchdog?: unknown,
   ) {
-    if (!(supervisor instanceof SystemdSupervisor) || !(reloader instanceof SystemdReloadService)) {
+    if (
+      !(supervisor instanceof SystemdSupervisor) ||
+      !(reloader instanceof SystemdReloadService) ||
+      !(watchdog instanceof SystemdWatchdogService)
+    ) {
       throw new Error(systemdMessages.notConfigured());
     }
     this.#supervisor = supervisor;
     this.#reloader = reloader;
+    this.#watchdog = watchdog;
   }
 
   /** Whether notifications reach systemd (`NOTIFY_SOCKET` is set, valid and reachable). */
@@ -83,6 +92,15 @@ export class SystemdService {
    */
   reload(): Promise<SystemdReloadOutcome> {
     return this.#reloader.reload();
+  }
+
+  /**
+   * Runs the configured health checks once, now, and gives the watchdog's verdict on each
+   * (`up`, `degraded`, `down` with the reason), for a `/health` endpoint that must agree with
+   * the watchdog. Sends nothing; works when not under systemd too.
+   */
+  checkHealth(): Promise<SystemdHealthReport> {
+    return this.#watchdog.checkHealth();
   }
 
   /** `STOPPING=1`: shutdown has begun. Sent once; stops the watchdog pings. */

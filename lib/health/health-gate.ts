@@ -1,16 +1,21 @@
-import type { SystemdHealthCheckFunction } from './health-indicator.interface.js';
+import {
+  describeHealthError,
+  judgeHealthResult,
+  type SystemdHealthVerdict,
+} from './health-verdict.js';
 
 /** A resolved check: a name for messages and the call that runs it. */
 export interface HealthCheck {
   readonly name: string;
-  readonly run: SystemdHealthCheckFunction;
+  readonly run: () => unknown;
 }
 
-/** The outcome of one round of checks. */
-export type HealthVerdict =
-  { readonly healthy: true } | { readonly healthy: false; readonly reason: string };
+/** The outcome of one round of checks: the worst verdict, and each check's own. */
+export interface SystemdHealthReport {
+  readonly status: SystemdHealthVerdict['status'];
+  readonly checks: Readonly<Record<string, SystemdHealthVerdict>>;
+}
 
-const HEALTHY: HealthVerdict = { healthy: true };
 const TIMED_OUT = Symbol('timed out');
 /**
  * How many calls of one check may hang at once. A later round calls a hanging check again
@@ -19,54 +24,27 @@ const TIMED_OUT = Symbol('timed out');
  */
 const MAX_UNSETTLED_CALLS = 3;
 
-function describeError(error: unknown): string {
-  if (error instanceof Error) {
-    // Terminus' HealthCheckError carries the failing entries in `causes`.
-    const causes = (error as { causes?: unknown }).causes;
-    const detail = causes === undefined ? '' : ` ${safeJson(causes)}`;
-    return `${error.message || error.name}${detail}`;
-  }
-  return `threw ${safeJson(error)}`;
-}
-
-function safeJson(value: unknown): string {
-  try {
-    return JSON.stringify(value) ?? String(value);
-  } catch {
-    return String(value);
-  }
-}
-
-/**
- * Reads an indicator's result the way the watchdog does (see `SystemdHealthResult`): returns
- * undefined when healthy, otherwise why not. Use it to report the same verdict elsewhere,
- * such as a `/health` endpoint.
- */
-export function interpretHealthResult(result: unknown): string | undefined {
-  if (result === undefined || result === true) return undefined;
-  if (result === false) return 'reported unhealthy';
-  if (result !== null && typeof result === 'object' && !Array.isArray(result)) {
-    const entries = Object.entries(result);
-    const statuses = entries.filter(
-      ([, value]) => value !== null && typeof value === 'object' && 'status' in value,
-    ) as [string, { status: unknown; message?: unknown }][];
-    if (entries.length > 0 && statuses.length === entries.length) {
-      const down = statuses.filter(([, value]) => value.status !== 'up');
-      if (down.length === 0) return undefined;
-      return down
-        .map(([key, value]) =>
-          value.message ? `${key} ${String(value.message)}` : `${key} is down`,
-        )
-        .join(', ');
-    }
-  }
-  return `returned an unrecognised result ${safeJson(result).slice(0, 80)}`;
+/** `name: reason; name: reason` for the checks of `report` with verdict `status`. */
+export function reasonsOf(
+  report: SystemdHealthReport,
+  status: 'down' | 'degraded',
+  format: (reason: string) => string = (reason) => reason,
+): string {
+  return Object.entries(report.checks)
+    .flatMap(([name, verdict]) => {
+      if (verdict.status !== status) return [];
+      // A Terminus indicator names itself ("database: …"): no need to say it twice.
+      const named =
+        verdict.reason.startsWith(`${name}: `) || verdict.reason.startsWith(`${name} is `);
+      return [format(named ? verdict.reason : `${name}: ${verdict.reason}`)];
+    })
+    .join('; ');
 }
 
 /**
  * Runs health checks in parallel against one deadline and says whether all passed.
  *
- * A check that has not settled by the deadline counts as failed; a check that keeps hanging
+ * A check that has not settled by the deadline counts as down; a check that keeps hanging
  * holds at most a few pending calls, never one per round.
  */
 export class HealthGate {
@@ -83,16 +61,15 @@ export class HealthGate {
     this.timeoutMs = ms;
   }
 
-  private get timeoutReason(): string {
-    return `no answer within ${this.timeoutMs} ms`;
-  }
-
   get size(): number {
     return this.checks.length;
   }
 
-  async evaluate(): Promise<HealthVerdict> {
-    if (this.checks.length === 0) return HEALTHY;
+  private get timeoutReason(): string {
+    return `no answer within ${this.timeoutMs} ms`;
+  }
+
+  async evaluate(): Promise<SystemdHealthReport> {
     const startedAt = performance.now();
     let timer: NodeJS.Timeout | undefined;
     let expire!: (value: typeof TIMED_OUT) => void;
@@ -107,13 +84,17 @@ export class HealthGate {
       timer = setTimeout(expire, Math.max(0, left), TIMED_OUT).unref();
     }).unref();
     try {
-      const reasons = await Promise.all(this.checks.map((check) => this.runOne(check, deadline)));
-      const failures = reasons
-        .map((reason, i) =>
-          reason === undefined ? undefined : `${this.checks[i]!.name}: ${reason}`,
-        )
-        .filter((line) => line !== undefined);
-      return failures.length === 0 ? HEALTHY : { healthy: false, reason: failures.join('; ') };
+      const verdicts = await Promise.all(this.checks.map((check) => this.runOne(check, deadline)));
+      const checks: Record<string, SystemdHealthVerdict> = {};
+      verdicts.forEach((verdict, i) => {
+        checks[this.checks[i]!.name] = verdict;
+      });
+      const status = verdicts.some((v) => v.status === 'down')
+        ? 'down'
+        : verdicts.some((v) => v.status === 'degraded')
+          ? 'degraded'
+          : 'up';
+      return { status, checks };
     } finally {
       clearImmediate(arm);
       clearTimeout(timer);
@@ -123,16 +104,16 @@ export class HealthGate {
   private async runOne(
     check: HealthCheck,
     deadline: Promise<typeof TIMED_OUT>,
-  ): Promise<string | undefined> {
+  ): Promise<SystemdHealthVerdict> {
     const pending = this.unsettled.get(check) ?? 0;
     // A check that keeps hanging is not called again: the same wording as a fresh timeout,
     // so STATUS does not flap.
-    if (pending >= MAX_UNSETTLED_CALLS) return this.timeoutReason;
+    if (pending >= MAX_UNSETTLED_CALLS) return { status: 'down', reason: this.timeoutReason };
     let call: Promise<unknown>;
     try {
       call = Promise.resolve(check.run());
     } catch (error) {
-      return describeError(error);
+      return { status: 'down', reason: describeHealthError(error) };
     }
     this.unsettled.set(check, pending + 1);
     const settle = (): void => {
@@ -143,10 +124,10 @@ export class HealthGate {
     call.then(settle, settle);
     try {
       const result = await Promise.race([call, deadline]);
-      if (result === TIMED_OUT) return this.timeoutReason;
-      return interpretHealthResult(result);
+      if (result === TIMED_OUT) return { status: 'down', reason: this.timeoutReason };
+      return judgeHealthResult(result);
     } catch (error) {
-      return describeError(error);
+      return { status: 'down', reason: describeHealthError(error) };
     }
   }
 }

@@ -1,33 +1,49 @@
-import type { Type } from '@nestjs/common';
+import type { Abstract, Type } from '@nestjs/common';
 
 /**
- * What an indicator may return. Shapes from `@nestjs/terminus` are accepted as they are:
- * - `undefined` or `true`: healthy (an assertion-style check that did not throw);
- * - `false`: unhealthy;
- * - a Terminus `HealthIndicatorResult` (`{ db: { status: 'up' } }`): unhealthy if any entry is `'down'`;
- * - anything else: unhealthy ("unrecognised result"), so a broken indicator is never taken for a healthy one.
+ * What a health check may resolve to. Any value means the dependency answered and is healthy
+ * (`undefined`, `true`, ioredis' `'PONG'`, MongoDB's `{ ok: 1 }`, the rows of `SELECT 1`),
+ * except:
+ * - `false`: down;
+ * - a `@nestjs/terminus` `HealthCheckResult` (`health.check([...])`): `'ok'` up, `'degraded'`
+ *   degraded, `'error'` / `'shutting_down'` down;
+ * - Terminus indicator entries (`{ db: { status: 'up' | 'degraded' | 'down' } }`): any down
+ *   → down; else any degraded → degraded.
  *
- * Throwing or rejecting (Terminus' `HealthCheckError` included) means unhealthy.
+ * Throwing or rejecting (Terminus' `ServiceUnavailableException` and `HealthCheckError`
+ * included) means down. Degraded keeps the pings going and says so in `STATUS=`.
  */
-export type SystemdHealthResult = boolean | undefined | void | Readonly<Record<string, unknown>>;
+export type SystemdHealthResult = unknown;
 
 /** A health check as a plain function, such as a Terminus indicator call: `() => db.pingCheck('db')`. */
-export type SystemdHealthCheckFunction = () =>
-  SystemdHealthResult | PromiseLike<SystemdHealthResult>;
+export type SystemdHealthCheckFunction = () => unknown;
 
-/** An injectable health indicator class, resolved from the application's container. */
+/** An injectable health indicator, resolved from the application's container. */
 export interface SystemdHealthIndicator {
   /** Shown in `STATUS=` when the check fails. Defaults to the class name. */
   readonly healthIndicatorName?: string;
-  isHealthy(): SystemdHealthResult | PromiseLike<SystemdHealthResult>;
+  isHealthy(): unknown;
 }
 
-/** A function with a name to show in `STATUS=` when it fails. */
+/** A check with a name to show in `STATUS=` when it fails; `check` is called as a method. */
 export interface NamedSystemdHealthCheck {
   readonly name: string;
-  readonly check: SystemdHealthCheckFunction;
+  check(): unknown;
 }
 
-/** One entry of the `healthIndicators` option. */
+/**
+ * One entry of the `healthIndicators` option:
+ * - a provider token of the app (an indicator class, or an abstract class provided with
+ *   `useClass` / `useExisting` / `useFactory`), resolved through Nest's container: singleton,
+ *   request-scoped or transient (a fresh context each round); its instance has `isHealthy()`
+ *   or `check()`;
+ * - an indicator instance (`{ isHealthy() }`), for example injected into a `forRootAsync` factory;
+ * - a `{ name, check() }` object;
+ * - a plain function.
+ */
 export type SystemdHealthIndicatorInput =
-  SystemdHealthCheckFunction | NamedSystemdHealthCheck | Type<SystemdHealthIndicator>;
+  | SystemdHealthCheckFunction
+  | NamedSystemdHealthCheck
+  | SystemdHealthIndicator
+  | Type<SystemdHealthIndicator | NamedSystemdHealthCheck>
+  | Abstract<SystemdHealthIndicator | NamedSystemdHealthCheck>;

@@ -56,9 +56,8 @@ function optionalPositiveInteger(
 function isIndicator(entry: unknown): entry is SystemdHealthIndicatorInput {
   if (typeof entry === 'function') return true;
   if (entry === null || typeof entry !== 'object') return false;
-  const named = entry as { name?: unknown; check?: unknown; isHealthy?: unknown };
-  if (typeof named.isHealthy === 'function') return true;
-  return typeof named.name === 'string' && typeof named.check === 'function';
+  const named = entry as { check?: unknown; isHealthy?: unknown };
+  return typeof named.isHealthy === 'function' || typeof named.check === 'function';
 }
 
 /** Validates `options` (throwing an error that names the option) and applies the defaults. */
@@ -88,7 +87,7 @@ export function resolveSystemdOptions(options: SystemdModuleOptions = {}): Resol
     if (!isIndicator(entry)) {
       fail(
         `healthIndicators[${i}]`,
-        'a function, an indicator class or instance, or { name, check }',
+        'a function, a provider token, an object with isHealthy() or { name, check() }',
         entry,
       );
     }

@@ -1,11 +1,9 @@
-import { Inject, Injectable, Logger, Optional, type OnModuleInit, type Type } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
+import { Inject, Injectable, Logger, Optional, type OnModuleInit } from '@nestjs/common';
+import { ModuleRef, ModulesContainer } from '@nestjs/core';
 import { SchedulerRegistry } from '@nestjs/schedule';
-import { HealthGate, type HealthCheck, type HealthVerdict } from '../health/health-gate.js';
-import type {
-  SystemdHealthIndicator,
-  SystemdHealthIndicatorInput,
-} from '../health/health-indicator.interface.js';
+import { resolveHealthChecks } from '../health/health-check-resolver.js';
+import { HealthGate, reasonsOf, type SystemdHealthReport } from '../health/health-gate.js';
+import { redactForStatus } from '../health/status-redaction.js';
 import type { SupervisorChange, SystemdSupervisor } from '../lifecycle/systemd-supervisor.js';
 import type { ResolvedSystemdOptions } from '../options/resolve-systemd-options.js';
 import {
@@ -17,11 +15,8 @@ import {
 import { systemdMessages } from '../systemd.messages.js';
 import type { WatchdogPlan } from './watchdog-plan.js';
 
-function isIndicatorClass(
-  entry: SystemdHealthIndicatorInput,
-): entry is Type<SystemdHealthIndicator> {
-  return typeof entry === 'function' && typeof entry.prototype?.isHealthy === 'function';
-}
+/** Where the health checks stand, as far as `STATUS=` is concerned. */
+type Standing = 'up' | { readonly status: 'degraded' | 'down'; readonly reason: string };
 
 /**
  * Pings the systemd watchdog from an interval registered with `@nestjs/schedule`, but only
@@ -36,7 +31,7 @@ export class SystemdWatchdogService implements OnModuleInit {
   private gate: HealthGate | undefined;
   private runningPeriodMs: number | undefined;
   private ticking = false;
-  private failingReason: string | undefined;
+  private standing: Standing = 'up';
   private consecutiveFailures = 0;
   private triggered = false;
 
@@ -44,6 +39,7 @@ export class SystemdWatchdogService implements OnModuleInit {
     @Inject(SYSTEMD_SUPERVISOR) private readonly supervisor: SystemdSupervisor,
     @Inject(SYSTEMD_RESOLVED_OPTIONS) private readonly options: ResolvedSystemdOptions,
     private readonly moduleRef: ModuleRef,
+    private readonly modules: ModulesContainer,
     @Optional() private readonly schedulerRegistry?: SchedulerRegistry,
   ) {}
 
@@ -51,38 +47,52 @@ export class SystemdWatchdogService implements OnModuleInit {
     if (this.options.watchdog && !this.schedulerRegistry) {
       throw new Error(systemdMessages.schedulerMissing());
     }
-    const checks = this.options.healthIndicators.map((entry, i) => this.resolveCheck(entry, i));
+    // Resolved whether supervised or not: a misconfigured indicator fails in tests too, and
+    // checkHealth() serves /health endpoints on a laptop.
+    const checks = resolveHealthChecks(this.options.healthIndicators, this.modules, this.moduleRef);
+    const plan = this.supervisor.watchdogPlan;
+    this.gate = new HealthGate(
+      checks,
+      plan?.checkDeadlineMs ?? this.options.healthCheckTimeoutMs ?? 5000,
+    );
     if (!this.supervisor.enabled) return;
-    this.gate = new HealthGate(checks, this.supervisor.watchdogPlan?.checkDeadlineMs ?? 1);
     this.supervisor.onChange((change) => this.follow(change));
-    this.follow({ phase: this.supervisor.phase, plan: this.supervisor.watchdogPlan });
+    this.follow({ phase: this.supervisor.phase, plan });
+  }
+
+  /**
+   * One round of the configured checks now, with the watchdog's verdicts, for a `/health`
+   * endpoint. Sends nothing.
+   */
+  async checkHealth(): Promise<SystemdHealthReport> {
+    return this.gate ? this.gate.evaluate() : { status: 'up', checks: {} };
   }
 
   /** One watchdog round: run the checks, then ping or withhold. Never throws. */
   async tick(): Promise<void> {
     const gate = this.gate;
     if (!gate || !this.pinging) return;
+    if (gate.size === 0) {
+      this.supervisor.ping();
+      return;
+    }
     if (this.ticking) {
       this.logger.debug(systemdMessages.tickOverlap());
       return;
     }
-    let verdict: HealthVerdict;
-    if (gate.size === 0) {
-      verdict = { healthy: true };
-    } else {
-      this.ticking = true;
-      try {
-        verdict = await gate.evaluate();
-      } catch (error) {
-        verdict = { healthy: false, reason: String(error) };
-      } finally {
-        this.ticking = false;
-      }
-      // Shutdown may have begun while the checks ran: its STATUS stands.
-      if (!this.pinging) return;
+    this.ticking = true;
+    let report: SystemdHealthReport;
+    try {
+      report = await gate.evaluate();
+    } catch (error) {
+      report = { status: 'down', checks: { watchdog: { status: 'down', reason: String(error) } } };
+    } finally {
+      this.ticking = false;
     }
-    if (verdict.healthy) this.onHealthy();
-    else this.onUnhealthy(verdict.reason);
+    // Shutdown may have begun while the checks ran: its STATUS stands.
+    if (!this.pinging) return;
+    if (report.status === 'down') this.onDown(report);
+    else this.onServing(report);
   }
 
   private get pinging(): boolean {
@@ -121,58 +131,58 @@ export class SystemdWatchdogService implements OnModuleInit {
     }
   }
 
-  private onHealthy(): void {
-    if (this.failingReason === undefined) {
+  /** Up or degraded: ping, and say so in STATUS when the standing changed. */
+  private onServing(report: SystemdHealthReport): void {
+    const next: Standing =
+      report.status === 'up' ? 'up' : { status: 'degraded', reason: reasonsOf(report, 'degraded') };
+    if (!this.changes(next)) {
       this.supervisor.ping();
       return;
     }
-    this.failingReason = undefined;
+    this.standing = next;
     this.consecutiveFailures = 0;
     this.triggered = false;
-    this.logger.log(systemdMessages.recovered());
+    if (next === 'up') {
+      this.logger.log(systemdMessages.recovered());
+      // The app's own status comes back.
+      this.supervisor.notify(
+        { watchdog: true, status: this.supervisor.lastStatus ?? '' },
+        { appStatus: false },
+      );
+      return;
+    }
+    this.logger.warn(systemdMessages.degradedLog(next.reason));
     this.supervisor.notify(
-      { watchdog: true, status: this.supervisor.lastStatus ?? '' },
+      {
+        watchdog: true,
+        status: systemdMessages.degradedStatus(reasonsOf(report, 'degraded', redactForStatus)),
+      },
       { appStatus: false },
     );
   }
 
-  private onUnhealthy(reason: string): void {
+  private onDown(report: SystemdHealthReport): void {
     this.consecutiveFailures++;
-    if (reason !== this.failingReason) {
-      this.failingReason = reason;
+    const reason = reasonsOf(report, 'down');
+    const next: Standing = { status: 'down', reason };
+    const statusText = systemdMessages.unhealthyStatus(reasonsOf(report, 'down', redactForStatus));
+    if (this.changes(next)) {
+      this.standing = next;
+      // The full reason goes to the log; STATUS= (readable by every local user) gets it redacted.
       this.logger.warn(systemdMessages.unhealthyLog(reason));
-      // Not the app's status: the app's own is what recovery restores.
-      this.supervisor.notify(
-        { status: systemdMessages.unhealthyStatus(reason) },
-        { appStatus: false },
-      );
+      this.supervisor.notify({ status: statusText }, { appStatus: false });
     }
     const limit = this.options.watchdogTriggerAfter;
     if (limit !== undefined && this.consecutiveFailures >= limit && !this.triggered) {
       this.triggered = true;
       this.logger.error(systemdMessages.triggering(this.consecutiveFailures));
-      this.supervisor.notify(
-        { watchdog: 'trigger', status: systemdMessages.unhealthyStatus(reason) },
-        { appStatus: false },
-      );
+      this.supervisor.notify({ watchdog: 'trigger', status: statusText }, { appStatus: false });
     }
   }
 
-  private resolveCheck(entry: SystemdHealthIndicatorInput, index: number): HealthCheck {
-    if (isIndicatorClass(entry)) {
-      let indicator: SystemdHealthIndicator;
-      try {
-        indicator = this.moduleRef.get(entry, { strict: false });
-      } catch {
-        throw new Error(systemdMessages.indicatorNotFound(entry.name));
-      }
-      return {
-        name: indicator.healthIndicatorName ?? entry.name,
-        run: () => indicator.isHealthy(),
-      };
-    }
-    if (typeof entry === 'function')
-      return { name: entry.name || `check #${index + 1}`, run: entry };
-    return { name: entry.name, run: entry.check };
+  private changes(next: Standing): boolean {
+    const now = this.standing;
+    if (now === 'up' || next === 'up') return now !== next;
+    return now.status !== next.status || now.reason !== next.reason;
   }
 }

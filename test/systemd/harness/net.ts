@@ -19,6 +19,35 @@ export function freePort(): Promise<number> {
 
 export { acceptsConnections } from '../../e2e/helpers.js';
 
+/** A port held open by the test runner, until {@link release}d. */
+export interface HeldPort {
+  readonly port: number;
+  release(): Promise<void>;
+}
+
+/**
+ * Listens on a free port of 127.0.0.1 (the container shares our network, so its services find
+ * it taken) and accepts nothing from it: a port in use, for an app that must fail to bind it.
+ */
+export function holdPort(): Promise<HeldPort> {
+  return new Promise((resolve, reject) => {
+    const server = createServer((socket) => socket.destroy());
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      if (address === null || typeof address !== 'object') {
+        server.close();
+        reject(new Error('no port from listen(0)'));
+        return;
+      }
+      resolve({
+        port: address.port,
+        release: () => new Promise((done) => server.close(() => done())),
+      });
+    });
+  });
+}
+
 /** How a TCP connection attempt ended: a dropped SYN shows as 'timeout', not 'refused'. */
 export function connectOutcome(
   host: string,

@@ -27,6 +27,8 @@ const BUILD_OUTPUTS = [
   'sample/dist/main.js',
   'test/fixtures/dist/systemd-delayed-listen.js',
   'test/fixtures/dist/systemd-slow-shutdown.js',
+  'test/fixtures/dist/systemd-own-sighup.js',
+  'test/fixtures/dist/systemd-slow-transport.js',
 ];
 
 export async function assertBuilt(): Promise<void> {
