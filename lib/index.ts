@@ -20,6 +20,10 @@ export {
 } from './health/health-verdict.js';
 export type { SystemdHealthReport } from './health/health-gate.js';
 export { redactForStatus } from './health/status-redaction.js';
+export { eventLoopDelayCheck } from './health/liveness/event-loop-delay.check.js';
+export type { EventLoopDelayCheckOptions } from './health/liveness/event-loop-delay.check.js';
+export { heapPressureCheck } from './health/liveness/heap-pressure.check.js';
+export type { HeapPressureCheckOptions } from './health/liveness/heap-pressure.check.js';
 export type {
   NamedSystemdHealthCheck,
   SystemdHealthCheckFunction,

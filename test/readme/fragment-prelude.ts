@@ -2,13 +2,16 @@
 // granted, and stand-ins for the reader's own modules and services that it mentions.
 import { Injectable, Module } from '@nestjs/common';
 
-export { Injectable, Module } from '@nestjs/common';
+export { Controller, Get, Injectable, Module, ServiceUnavailableException } from '@nestjs/common';
 export { NestFactory } from '@nestjs/core';
 export {
+  eventLoopDelayCheck,
+  heapPressureCheck,
   JournaldLogger,
   listenOnActivatedSocket,
   OnSystemdReload,
   SystemdModule,
+  SystemdService,
   type SystemdHealthIndicator,
 } from 'nestjs-systemd';
 
@@ -33,4 +36,4 @@ export class QueueService {
 
 /** The import line put at the top of each fragment. */
 export const FRAGMENT_IMPORT =
-  'import { AppModule, DatabaseModule, DatabaseService, Injectable, JournaldLogger, listenOnActivatedSocket, Module, NestFactory, OnSystemdReload, OrdersService, QueueService, SystemdModule, type SystemdHealthIndicator } from "./fragment-prelude.js";\n';
+  'import { AppModule, Controller, DatabaseModule, DatabaseService, eventLoopDelayCheck, Get, heapPressureCheck, Injectable, JournaldLogger, listenOnActivatedSocket, Module, NestFactory, OnSystemdReload, OrdersService, QueueService, ServiceUnavailableException, SystemdModule, SystemdService, type SystemdHealthIndicator } from "./fragment-prelude.js";\n';

@@ -1,0 +1,40 @@
+import { getHeapStatistics } from 'node:v8';
+import type { NamedSystemdHealthCheck } from '../health-indicator.interface.js';
+
+const mib = (bytes: number): number => Math.round(bytes / 2 ** 20);
+
+/** Options of {@link heapPressureCheck}. */
+export interface HeapPressureCheckOptions {
+  /** Down when the used heap stays above this fraction of V8's `heap_size_limit`. Default 0.9. */
+  readonly fraction?: number;
+  /** ...for this many consecutive rounds (a collection usually brings it back). Default 3. */
+  readonly rounds?: number;
+  /** Name in `STATUS=` and logs. Default `'heap'`. */
+  readonly name?: string;
+}
+
+/**
+ * A liveness check for a leak heading for an out-of-memory crash: down when the used heap
+ * stays above a fraction of V8's limit for several rounds in a row, so that systemd restarts
+ * the service while it still can shut down cleanly, rather than after V8 aborts it.
+ */
+export function heapPressureCheck(options: HeapPressureCheckOptions = {}): NamedSystemdHealthCheck {
+  const fraction = options.fraction ?? 0.9;
+  const rounds = options.rounds ?? 3;
+  if (!(fraction > 0 && fraction < 1))
+    throw new RangeError(`fraction must be in (0, 1), got ${fraction}`);
+  if (!(Number.isInteger(rounds) && rounds >= 1))
+    throw new RangeError(`rounds must be a positive integer, got ${rounds}`);
+  let above = 0;
+  return {
+    name: options.name ?? 'heap',
+    check() {
+      const { used_heap_size: used, heap_size_limit: limit } = getHeapStatistics();
+      above = used > limit * fraction ? above + 1 : 0;
+      if (above < rounds) return true;
+      throw new Error(
+        `${mib(used)} MiB used of a ${mib(limit)} MiB heap limit for ${above} rounds, above ${fraction * 100}%`,
+      );
+    },
+  };
+}
