@@ -1,6 +1,7 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { NotifyState } from './notify/notify-message.js';
-import { SystemdSupervisor, type SystemdPhase } from './lifecycle/systemd-supervisor.js';
+import type { SystemdPhase } from './lifecycle/systemd-phase.js';
+import { SystemdSupervisor } from './lifecycle/systemd-supervisor.js';
 import type { SystemdHealthReport } from './health/health-gate.js';
 import { SystemdReloadService, type SystemdReloadOutcome } from './reload/reload.service.js';
 import { SystemdWatchdogService } from './watchdog/watchdog.service.js';

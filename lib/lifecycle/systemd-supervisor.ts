@@ -3,9 +3,9 @@ import type { SystemdNotifier } from '../notify/systemd-notifier.js';
 import { errnoOf } from '../notify/errno-of.js';
 import { planWatchdog, type WatchdogPlan } from '../watchdog/watchdog-plan.js';
 import { systemdMessages } from '../systemd.messages.js';
+import type { SystemdPhase } from './systemd-phase.js';
 
-/** Where the service is in systemd's eyes. */
-export type SystemdPhase = 'starting' | 'ready' | 'reloading' | 'stopping' | 'stopped';
+export type { SystemdPhase };
 
 /** What the supervisor needs to know of the options. */
 export interface SupervisorSettings {
