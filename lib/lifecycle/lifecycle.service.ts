@@ -69,7 +69,8 @@ export class SystemdLifecycleService
   onApplicationBootstrap(): void {
     // Nothing to wire when not under systemd: no listeners, no timers, no cost.
     if (!this.supervisor.enabled) return;
-    const adapter = this.httpAdapterHost?.httpAdapter as ClosableAdapter | undefined;
+    // A microservice has an HttpAdapterHost whose adapter is null.
+    const adapter = (this.httpAdapterHost?.httpAdapter ?? undefined) as ClosableAdapter | undefined;
     this.hasHttpAdapter = adapter !== undefined;
     if (adapter) this.stopBeforeAdapterCloses(adapter);
 

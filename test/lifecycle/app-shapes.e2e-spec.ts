@@ -1,0 +1,405 @@
+// READY and STOPPING for every shape of Nest app, each a real process (test/fixtures/app-shapes.ts)
+// talking to a real notify socket, stopped with real signals. The tests run concurrently: most of
+// their time is spent waiting for slow hooks and transports.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer, type AddressInfo, type Server } from 'node:net';
+import { createInterface } from 'node:readline';
+import { NotifyListener, type NotifyRecord } from '../../lib/testing/notify-listener.js';
+import { acceptsConnections, exitWithin, fixturePath, sleep } from '../e2e/helpers.js';
+
+interface OutputLine {
+  readonly text: string;
+  /** `performance.now()` of this process when the line arrived. */
+  readonly at: number;
+}
+
+interface ShapeApp {
+  readonly child: ChildProcess;
+  readonly exit: Promise<[number | null, NodeJS.Signals | null]>;
+  /** `performance.now()` when the process exited. */
+  readonly exitedAt: Promise<number>;
+  /** Everything the app wrote to stdout and stderr so far. */
+  output(): string;
+  /** The first line (stdout or stderr) matching `pattern`; rejects after `timeoutMs`. */
+  line(pattern: RegExp, timeoutMs?: number): Promise<OutputLine>;
+  /** The port the app printed once listening. */
+  port(): Promise<number>;
+}
+
+/** Starts the fixture with `shape`, as systemd would start the service: `systemd`'s environment. */
+function launch(
+  shape: string,
+  systemd: NotifyListener,
+  env: Record<string, string> = {},
+): ShapeApp {
+  const child = spawn(process.execPath, [fixturePath('app-shapes'), shape], {
+    // No colour codes in the log lines the tests read.
+    env: { ...process.env, NO_COLOR: '1', ...systemd.env(), ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const exit = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+  const exitedAt = exit.then(() => performance.now());
+  const lines: OutputLine[] = [];
+  const waiters = new Set<() => void>();
+  for (const stream of [child.stdout!, child.stderr!]) {
+    createInterface({ input: stream }).on('line', (text) => {
+      lines.push({ text, at: performance.now() });
+      for (const wake of waiters) wake();
+    });
+  }
+  const line = (pattern: RegExp, timeoutMs = 10_000): Promise<OutputLine> =>
+    new Promise((resolve, reject) => {
+      const check = (): void => {
+        const found = lines.find((candidate) => pattern.test(candidate.text));
+        if (!found) return;
+        done();
+        resolve(found);
+      };
+      const timer = setTimeout(() => {
+        done();
+        reject(
+          new Error(`no output line matching ${pattern} within ${timeoutMs} ms:\n${output()}`),
+        );
+      }, timeoutMs);
+      const done = (): void => {
+        clearTimeout(timer);
+        waiters.delete(check);
+      };
+      waiters.add(check);
+      check();
+    });
+  const output = (): string => lines.map((entry) => entry.text).join('\n');
+  const port = async (): Promise<number> =>
+    Number(/^port (\d+)$/.exec((await line(/^port \d+$/)).text)![1]);
+  return { child, exit, exitedAt, output, line, port };
+}
+
+/**
+ * Runs `body` against a fresh stand-in systemd (watchdog of 300 ms, so pings are frequent) and
+ * the fixture with `shape`; kills the process and closes the socket whatever happens.
+ */
+async function withShape(
+  shape: string,
+  env: Record<string, string>,
+  body: (systemd: NotifyListener, app: ShapeApp) => Promise<void>,
+): Promise<void> {
+  const systemd = await NotifyListener.start({ watchdogUsec: 300_000 });
+  const app = launch(shape, systemd, env);
+  try {
+    await body(systemd, app);
+  } finally {
+    if (app.child.exitCode === null && app.child.signalCode === null) {
+      app.child.kill('SIGKILL');
+      await app.exit;
+    }
+    await systemd.close();
+  }
+}
+
+/**
+ * The lines among `lines` that systemd received, in order of arrival: one assertion on it checks
+ * order and count at once, and a failure shows what came when.
+ */
+const sequence = (systemd: NotifyListener, ...lines: string[]): string[] =>
+  systemd.messages.flatMap((record) => record.lines.filter((line) => lines.includes(line)));
+
+/** Resolves once `count` more pings than the `since` first datagrams hold have arrived. */
+async function morePings(systemd: NotifyListener, since: number, count: number): Promise<void> {
+  let from = since;
+  for (let i = 0; i < count; i++) {
+    // oxlint-disable-next-line no-await-in-loop -- one ping after another
+    const ping = await systemd.waitFor('WATCHDOG=1', { since: from, timeoutMs: 2000 });
+    from = systemd.messages.indexOf(ping) + 1;
+  }
+}
+
+/** A port nothing listens on (free a moment ago). */
+async function freePort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  server.close();
+  await once(server, 'close');
+  return port;
+}
+
+/** Resolves once `port` accepts connections; rejects after `timeoutMs`. */
+async function acceptingWithin(port: number, timeoutMs: number): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  // oxlint-disable-next-line no-await-in-loop -- polling
+  while (!(await acceptsConnections(port))) {
+    if (performance.now() > deadline)
+      throw new Error(`port ${port} not accepting within ${timeoutMs} ms`);
+    // oxlint-disable-next-line no-await-in-loop -- polling
+    await sleep(20);
+  }
+}
+
+const readies = (systemd: NotifyListener): NotifyRecord[] => systemd.received('READY=1');
+
+const startFailure = (record: NotifyRecord): boolean =>
+  record.assignments.STATUS?.startsWith('Failed to start') === true;
+
+describe("an app's own signal listeners are the app's business", () => {
+  it.concurrent.each([
+    ['SIGHUP', 'SIGTERM,SIGINT'],
+    ['SIGINT', 'SIGTERM'],
+    ['SIGQUIT', 'SIGTERM,SIGINT'],
+  ])(
+    'own %s listener (shutdown hooks on %s): no STOPPING, pings go on, HTTP serves; SIGTERM then stops once',
+    async (signal, hooks) => {
+      await withShape('own-signal', { OWN_SIGNAL: signal, HOOKS: hooks }, async (systemd, app) => {
+        const port = await app.port();
+        await systemd.waitFor('WATCHDOG=1', { timeoutMs: 10_000 });
+        app.child.kill(signal as NodeJS.Signals);
+        await app.line(new RegExp(`^${signal} handled$`), 2000);
+        // Pings sent after the app handled the signal: any STOPPING sent for it came before them.
+        const pinged = await morePings(systemd, systemd.messages.length, 2).then(
+          () => true,
+          () => false,
+        );
+        expect(systemd.received('STOPPING=1')).toEqual([]);
+        expect(pinged).toBe(true);
+        const response = await fetch(`http://127.0.0.1:${port}/`);
+        expect(await response.text()).toBe('pong');
+
+        app.child.kill('SIGTERM');
+        await systemd.waitFor('STOPPING=1', { timeoutMs: 1000 });
+        // Nest re-raises SIGTERM once shut down: the own listener did not end the process.
+        expect(await exitWithin(app.child, app.exit, 5000)).toEqual({
+          code: null,
+          signal: 'SIGTERM',
+        });
+        expect(systemd.received('STOPPING=1')).toHaveLength(1);
+      });
+    },
+    20_000,
+  );
+});
+
+describe('STOPPING=1 when Nest begins to shut down', () => {
+  it.concurrent(
+    'shutdown hooks enabled after an await: no warning; SIGTERM gives STOPPING before a slow root-module destroy',
+    async () => {
+      await withShape('late-hooks', {}, async (systemd, app) => {
+        await app.line(/^hooks settled$/);
+        await systemd.waitFor('READY=1', { timeoutMs: 10_000 });
+        // The module looks for shutdown hooks 1 s after READY.
+        await sleep(1300);
+        expect(app.output()).not.toMatch(/without shutdown hooks/);
+
+        app.child.kill('SIGTERM');
+        await systemd.waitFor('STOPPING=1', { timeoutMs: 1000 });
+        await systemd.waitFor('X_SLOW_DESTROY_DONE=1', { timeoutMs: 5000 });
+        expect(await exitWithin(app.child, app.exit, 5000)).toEqual({
+          code: null,
+          signal: 'SIGTERM',
+        });
+        expect(sequence(systemd, 'READY=1', 'STOPPING=1', 'X_SLOW_DESTROY_DONE=1')).toEqual([
+          'READY=1',
+          'STOPPING=1',
+          'X_SLOW_DESTROY_DONE=1',
+        ]);
+        expect(app.output()).not.toMatch(/without shutdown hooks/);
+      });
+    },
+    20_000,
+  );
+
+  it.concurrent(
+    'shutdown hooks never enabled: the warning the test above must not see does appear',
+    async () => {
+      await withShape('late-hooks', { HOOKS: 'none' }, async (systemd, app) => {
+        const ready = await systemd.waitFor('READY=1', { timeoutMs: 10_000 });
+        const warning = await app.line(/without shutdown hooks/, 5000);
+        expect(warning.text).toMatch(/WARN.*\[SystemdModule\]/);
+        expect(warning.at - ready.receivedAt).toBeGreaterThan(800);
+      });
+    },
+    20_000,
+  );
+
+  it.concurrent(
+    'SIGTERM during a slow onModuleInit: never READY, one STOPPING, before the slow destroy',
+    async () => {
+      await withShape('slow-init', {}, async (systemd, app) => {
+        await app.line(/^initialising$/);
+        app.child.kill('SIGTERM');
+        // Nest holds the shutdown until the 1.5 s init is over.
+        await systemd.waitFor('STOPPING=1', { timeoutMs: 4000 });
+        await systemd.waitFor('X_SLOW_DESTROY_DONE=1', { timeoutMs: 5000 });
+        expect(await exitWithin(app.child, app.exit, 5000)).toEqual({
+          code: null,
+          signal: 'SIGTERM',
+        });
+        expect(sequence(systemd, 'READY=1', 'STOPPING=1', 'X_SLOW_DESTROY_DONE=1')).toEqual([
+          'STOPPING=1',
+          'X_SLOW_DESTROY_DONE=1',
+        ]);
+        expect(systemd.received('READY')).toEqual([]);
+        expect(systemd.received('WATCHDOG=1')).toEqual([]);
+      });
+    },
+    20_000,
+  );
+
+  it.concurrent(
+    'createApplicationContext + app.close(): STOPPING before the root module’s slow destroy; exits by itself',
+    async () => {
+      await withShape('context-close', {}, async (systemd, app) => {
+        expect(await exitWithin(app.child, app.exit, 10_000)).toEqual({ code: 0, signal: null });
+        expect(sequence(systemd, 'READY=1', 'STOPPING=1', 'X_SLOW_DESTROY_DONE=1')).toEqual([
+          'READY=1',
+          'STOPPING=1',
+          'X_SLOW_DESTROY_DONE=1',
+        ]);
+      });
+    },
+    20_000,
+  );
+
+  it.concurrent(
+    'createMicroservice + app.close(): STOPPING before the transport closes and before the slow destroy',
+    async () => {
+      await withShape('microservice-close', {}, async (systemd, app) => {
+        expect(await exitWithin(app.child, app.exit, 10_000)).toEqual({ code: 0, signal: null });
+        const order = [
+          'X_TRANSPORT_LISTENING=1',
+          'READY=1',
+          'STOPPING=1',
+          'X_TRANSPORT_CLOSED=1',
+          'X_SLOW_DESTROY_DONE=1',
+        ];
+        expect(sequence(systemd, ...order)).toEqual(order);
+      });
+    },
+    20_000,
+  );
+});
+
+describe('READY=1 once every transport serves', () => {
+  it.concurrent(
+    'custom transport serving 1.5 s after listen(): READY from its callback, not before',
+    async () => {
+      await withShape('slow-transport', {}, async (systemd, app) => {
+        const ready = await systemd.waitFor('READY=1', { timeoutMs: 10_000 });
+        expect(ready.assignments.STATUS).toBe('SlowTransport listening');
+        await app.line(/^listening$/);
+        await morePings(systemd, systemd.messages.length, 2);
+        expect(sequence(systemd, 'X_TRANSPORT_LISTENING=1', 'READY=1')).toEqual([
+          'X_TRANSPORT_LISTENING=1',
+          'READY=1',
+        ]);
+      });
+    },
+    20_000,
+  );
+
+  it.concurrent(
+    'custom transport whose listen() calls back with an error: no READY, STATUS says why, exit',
+    async () => {
+      await withShape('failing-transport', {}, async (systemd, app) => {
+        const failure = await systemd.waitFor(startFailure, { timeoutMs: 10_000 });
+        // The error has no errno: no ERRNO= line.
+        expect(failure.raw).toBe('STATUS=Failed to start FailingTransport: broker unreachable');
+        // Nest's listen() rejects with the transport's error, which nobody catches.
+        expect(await exitWithin(app.child, app.exit, 5000)).toEqual({ code: 1, signal: null });
+        expect(readies(systemd)).toEqual([]);
+        expect(systemd.received(startFailure)).toHaveLength(1);
+      });
+    },
+    20_000,
+  );
+
+  it.concurrent(
+    "Nest's TCP transport: READY only once its port accepts connections",
+    async () => {
+      const port = await freePort();
+      await withShape('tcp', { PORT: String(port) }, async (systemd) => {
+        await systemd.waitFor('READY=1', { timeoutMs: 10_000 });
+        expect(await acceptsConnections(port)).toBe(true);
+        expect(readies(systemd)[0]!.assignments.STATUS).toBe('ServerTCP listening');
+      });
+    },
+    20_000,
+  );
+
+  it.concurrent.each(['microservices-first', 'http-first'])(
+    'hybrid app (%s): one READY, once the HTTP server and the slow transport both serve',
+    async (order) => {
+      const port = await freePort();
+      await withShape('hybrid', { ORDER: order, PORT: String(port) }, async (systemd, app) => {
+        if (order === 'http-first') {
+          // HTTP serves 1.5 s before the transport does: READY must not come with it.
+          await acceptingWithin(port, 10_000);
+          expect(readies(systemd)).toEqual([]);
+        }
+        const ready = await systemd.waitFor('READY=1', { timeoutMs: 10_000 });
+        expect(await acceptsConnections(port)).toBe(true);
+        expect(ready.assignments.STATUS).toContain(`Listening on 127.0.0.1:${port}`);
+        expect(ready.assignments.STATUS).toContain('SlowTransport listening');
+        await app.line(/^serving$/);
+        await morePings(systemd, systemd.messages.length, 2);
+        expect(sequence(systemd, 'X_TRANSPORT_LISTENING=1', 'READY=1')).toEqual([
+          'X_TRANSPORT_LISTENING=1',
+          'READY=1',
+        ]);
+      });
+    },
+    20_000,
+  );
+});
+
+describe('an app that does not serve', () => {
+  it.concurrent(
+    "app.init() without listen(): no READY, and after 10 s a warning naming readyOn: 'manual'",
+    async () => {
+      await withShape('init-only', {}, async (systemd, app) => {
+        const initialised = await app.line(/^initialised$/);
+        const warning = await app.line(/readyOn: 'manual'/, 13_000);
+        expect(warning.text).toMatch(
+          /WARN.*\[SystemdModule\] READY=1 not sent 10 s after bootstrap/,
+        );
+        expect(warning.at - initialised.at).toBeGreaterThan(9000);
+        expect(warning.at - initialised.at).toBeLessThan(11_500);
+        expect(readies(systemd)).toEqual([]);
+        expect(systemd.received('WATCHDOG=1')).toEqual([]);
+      });
+    },
+    30_000,
+  );
+
+  it.concurrent.each(['unhandled', 'handled'])(
+    'port in use (listen() rejection %s): STATUS and ERRNO=98, no READY, the process exits at once',
+    async (failure) => {
+      const blocker: Server = createServer().listen(0, '127.0.0.1');
+      await once(blocker, 'listening');
+      const { port } = blocker.address() as AddressInfo;
+      try {
+        await withShape(
+          'port-taken',
+          { PORT: String(port), FAILURE: failure },
+          async (systemd, app) => {
+            const failed = await systemd.waitFor(startFailure, { timeoutMs: 10_000 });
+            // Two assignments and nothing else (their order means nothing to systemd).
+            expect(failed.lines).toHaveLength(2);
+            expect(failed.assignments.STATUS).toMatch(
+              /^Failed to start the HTTP server: .*EADDRINUSE/,
+            );
+            expect(failed.assignments.ERRNO).toBe('98');
+            const { code, signal } = await exitWithin(app.child, app.exit, 5000);
+            expect({ code, signal }).toEqual({ code: 1, signal: null });
+            // Nothing of the module's (socket, timer) holds the process once start-up failed.
+            expect((await app.exitedAt) - failed.receivedAt).toBeLessThan(500);
+            expect(readies(systemd)).toEqual([]);
+            expect(systemd.received(startFailure)).toHaveLength(1);
+          },
+        );
+      } finally {
+        blocker.close();
+      }
+    },
+    20_000,
+  );
+});
