@@ -41,7 +41,9 @@ function findProvider(
 ): { readonly isStatic: boolean } | undefined {
   for (const module of modules.values()) {
     const wrapper = module.providers.get(token);
-    if (wrapper) return { isStatic: wrapper.isDependencyTreeStatic() };
+    // A transient provider is a fresh instance wherever it is asked for, even with static
+    // dependencies: moduleRef.get() refuses it.
+    if (wrapper) return { isStatic: wrapper.isDependencyTreeStatic() && !wrapper.isTransient };
   }
   return undefined;
 }
@@ -83,18 +85,25 @@ export function resolveHealthChecks(
       }
       if (provider) {
         // Request-scoped or transient: a fresh instance in a fresh context every round, as a
-        // request would get.
-        return {
+        // request would get. Its own name is known once the first one exists.
+        const check = {
           name: unique(entry.name),
-          run: async () => {
+          named: false,
+          run: async (): Promise<unknown> => {
             const instance: unknown = await moduleRef.resolve(
               entry as Token,
               ContextIdFactory.create(),
               { strict: false },
             );
+            if (!check.named && isCheckable(instance)) {
+              check.named = true;
+              const own = nameOf(instance, entry.name);
+              if (own !== entry.name) check.name = unique(own);
+            }
             return invoke(instance, entry.name);
           },
         };
+        return check;
       }
       if (looksLikeClass(entry)) throw new Error(systemdMessages.indicatorNotFound(entry.name));
       const check = entry as () => unknown;

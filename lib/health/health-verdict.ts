@@ -87,7 +87,9 @@ export function judgeHealthResult(result: unknown): SystemdHealthVerdict {
   const checkResult = judgeCheckResult(result);
   if (checkResult) return checkResult;
   const entries = indicatorEntries(result);
-  return entries ? judgeEntries(entries) : UP;
+  if (entries) return judgeEntries(entries);
+  // A bare { status: 'down' } (an indicator result without its key) means what it says.
+  return typeof result.status === 'string' ? judgeEntries([['check', result]]) : UP;
 }
 
 /**

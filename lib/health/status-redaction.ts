@@ -1,11 +1,15 @@
 /** How much of one check's reason goes into `STATUS=` (the log keeps all of it). */
 export const STATUS_REASON_MAX_CHARS = 160;
 
-// userinfo in URLs: postgres://app:s3cret@db:5432 → postgres://app:***@db:5432
-const URL_PASSWORD = /\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@]*):[^\s@/]*@/gi;
-// key=value and key: value pairs whose value is a secret (connection strings, query strings, JSON)
+// userinfo in URLs: postgres://app:s3cret@db:5432 → postgres://app:***@db:5432. Up to the last
+// '@' before the host: drivers accept an unencoded '@' in the password.
+const URL_PASSWORD = /\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@]*):[^\s/]*@/gi;
+// key=value and key: value pairs whose key names a secret, in connection strings, query
+// strings, JSON and environment assignments (DB_PASSWORD=, PGPASSWORD=, AWS_SECRET_ACCESS_KEY=).
 const SECRET_PAIR =
-  /\b(password|passwd|pwd|pass|token|access[_-]?token|secret|client[_-]?secret|api[_-]?key|auth)(["']?\s*[=:]\s*)("[^"]*"|'[^']*'|[^\s&;,"']+)/gi;
+  /\b([A-Za-z0-9_-]*(?:passw(?:or)?d|pwd|pass(?:phrase)?|token|secret|api[_-]?key|access[_-]?key|credential)[A-Za-z0-9_-]*)(["']?\s*[=:]\s*)("[^"]*"|'[^']*'|[^\s&;,"']+)/gi;
+// HTTP credentials: "Authorization: Token abc", "Bearer eyJ…", "Basic dXNl…".
+const AUTHORIZATION = /\b(authorization["']?\s*[=:]\s*(?:[A-Za-z]+\s+)?)[^\s,;"']+/gi;
 const BEARER = /\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]{6,}/gi;
 
 /**
@@ -16,6 +20,7 @@ export function redactForStatus(reason: string): string {
   const masked = reason
     .replace(URL_PASSWORD, '$1:***@')
     .replace(SECRET_PAIR, '$1$2***')
+    .replace(AUTHORIZATION, '$1***')
     .replace(BEARER, '$1 ***');
   const chars = [...masked];
   return chars.length > STATUS_REASON_MAX_CHARS
