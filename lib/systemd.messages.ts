@@ -58,8 +58,17 @@ export const systemdMessages = {
   reloadFailed: (failures: string) => `reload failed, READY=1 sent all the same: ${failures}`,
   reloadTimeout: (ms: number) => `no answer within ${ms} ms`,
   reloadSignalShared: (signal: string) =>
-    `reload: ${signal} has other listeners too (Nest's shutdown hooks listen to it by default), so ` +
-    `systemctl reload may also shut the app down. Leave it out: app.enableShutdownHooks(['SIGTERM', 'SIGINT'])`,
+    `reload: ${signal} also shuts the app down (a shutdown hook listens to it, as Nest's default ` +
+    `list does), so systemctl reload would stop the service. Leave it out: ` +
+    "app.enableShutdownHooks(['SIGTERM', 'SIGINT'])",
+  hangupStops: () =>
+    'SIGHUP shuts the app down (app.enableShutdownHooks() without arguments listens to it): a kill ' +
+    '-HUP from logrotate or an operator then stops the service cleanly, and Restart=on-failure ' +
+    "leaves it stopped. Name the signals: app.enableShutdownHooks(['SIGTERM', 'SIGINT'])",
+  triggerTooLate: (rounds: number, periodMs: number, timeoutMs: number) =>
+    `watchdogTriggerAfter: ${rounds} cannot fire before systemd's own timeout: ${rounds} failing ` +
+    `rounds take ${rounds * periodMs} ms, and systemd kills the service ${timeoutMs} ms after the ` +
+    `last ping. Use a smaller value, or a shorter watchdogIntervalMs`,
   reloadHandlerScoped: (name: string) =>
     `@OnSystemdReload() on ${name} is ignored: the provider is request-scoped or transient`,
   schedulerMissing: () =>
@@ -80,7 +89,7 @@ export const systemdMessages = {
     'SystemdModule.forRoot() (or forRootAsync()) once, in the root module; in other modules import ' +
     'SystemdModule.forFeature(), or pass isGlobal: true to forRoot()',
   forRootTwice: (count: number, importers: readonly string[]) =>
-    `SystemdModule.forRoot() is imported ${count} times (by ${importers.join(', ')}), but ` +
+    `SystemdModule.forRoot() / forRootAsync() is imported ${count} times (by ${importers.join(', ')}), but ` +
     'a process has one service state to report: two would send READY and STOPPING twice and split ' +
     'the watchdog from its health checks. Keep forRoot() in the root module only; to inject ' +
     'SystemdService elsewhere import SystemdModule.forFeature(), or pass isGlobal: true to forRoot()',

@@ -18,6 +18,7 @@ import { systemdMessages } from '../systemd.messages.js';
 import { isListeningServer, watchHttpServer, type ListeningServer } from './http-server-watch.js';
 import { isRpcTarget, rpcTargetName, watchRpcTarget } from './rpc-target-watch.js';
 import { ServingConditions } from './serving-conditions.js';
+import { signalStopsTheApp } from './shutdown-listeners.js';
 import type { SystemdSupervisor } from './systemd-supervisor.js';
 
 /** How long READY may wait for a server after bootstrap before the module says what it waits for. */
@@ -187,7 +188,12 @@ export class SystemdLifecycleService
 
   private checkShutdownHooks(): void {
     if (this.supervisor.phase !== 'ready' && this.supervisor.phase !== 'reloading') return;
-    if (process.listenerCount('SIGTERM') === 0) this.logger.warn(systemdMessages.noShutdownHooks());
+    if (!signalStopsTheApp('SIGTERM')) this.logger.warn(systemdMessages.noShutdownHooks());
+    // enableShutdownHooks() without arguments stops on SIGHUP too: logrotate's or an
+    // operator's `kill -HUP` then ends the service cleanly, and Restart=on-failure leaves it down.
+    if (!this.options.reload && signalStopsTheApp('SIGHUP')) {
+      this.logger.warn(systemdMessages.hangupStops());
+    }
     // The watchdog kills with SIGABRT. With a JavaScript listener the signal only sets a flag
     // for the event loop, so a loop blocked for good outlives the kill until TimeoutAbortSec=.
     if (this.supervisor.watchdogPlan && process.listenerCount('SIGABRT') > 0) {

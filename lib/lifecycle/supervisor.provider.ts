@@ -54,7 +54,12 @@ export const supervisorProvider: FactoryProvider<SystemdSupervisor> = {
   ): SystemdSupervisor => {
     const forRoots = modulesProviding(modules, SYSTEMD_FOR_ROOT);
     if (forRoots.length > 1) {
-      const importers = forRoots.flatMap((forRoot) => importerNames(modules, forRoot));
+      const names = forRoots.flatMap((forRoot) => importerNames(modules, forRoot));
+      // "AppModule (2)" rather than "AppModule, AppModule" when one module imports both.
+      const importers = [...new Set(names)].map((name) => {
+        const times = names.filter((other) => other === name).length;
+        return times > 1 ? `${name} (${times})` : name;
+      });
       throw new Error(systemdMessages.forRootTwice(forRoots.length, importers));
     }
     const host = hostModule(modules, moduleRef);

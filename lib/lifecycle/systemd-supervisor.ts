@@ -49,6 +49,7 @@ export class SystemdSupervisor {
   private appStatus: string | undefined;
   private plan: WatchdogPlan | undefined;
   private timeoutUsec: bigint | undefined;
+  private statusHeld = false;
   private readonly listeners = new Set<(change: SupervisorChange) => void>();
 
   constructor(
@@ -101,6 +102,14 @@ export class SystemdSupervisor {
     return this.appStatus;
   }
 
+  /**
+   * While held, the app's own `STATUS=` texts are kept (and restored later with
+   * {@link lastStatus}) but not sent, so that an unhealthy or degraded verdict stays visible.
+   */
+  holdAppStatus(held: boolean): void {
+    this.statusHeld = held;
+  }
+
   /** Calls `listener` on every change of phase or plan; returns the unsubscribe function. */
   onChange(listener: (change: SupervisorChange) => void): () => void {
     this.listeners.add(listener);
@@ -114,9 +123,17 @@ export class SystemdSupervisor {
    * datagram was handed to the socket.
    */
   notify(state: NotifyState, { appStatus = true }: { appStatus?: boolean } = {}): boolean {
-    const allowed = this.filter(state);
+    let allowed = this.filter(state);
     if (allowed === undefined) return false;
-    if (appStatus && allowed.status !== undefined) this.appStatus = allowed.status;
+    if (appStatus && allowed.status !== undefined) {
+      this.appStatus = allowed.status;
+      // The health verdict on show stays until it changes; the app's text comes back then.
+      if (this.statusHeld) {
+        const { status: _kept, ...rest } = allowed;
+        if (Object.values(rest).every((value) => value === undefined)) return this.enabled;
+        allowed = rest;
+      }
+    }
     const onlyPing =
       allowed.watchdog === true && Object.keys(allowed).every((key) => key === 'watchdog');
     const sent = onlyPing ? this.notifier.ping() : this.notifier.notify(allowed);

@@ -7,6 +7,7 @@ import {
 } from '@nestjs/common';
 import { constants as osConstants } from 'node:os';
 import type { SystemdPhase, SystemdSupervisor } from '../lifecycle/systemd-supervisor.js';
+import { signalStopsTheApp } from '../lifecycle/shutdown-listeners.js';
 import { errnoOf } from '../notify/errno-of.js';
 import type { ResolvedSystemdOptions } from '../options/resolve-systemd-options.js';
 import {
@@ -64,7 +65,7 @@ export class SystemdReloadService implements OnApplicationBootstrap, OnApplicati
     this.logger.log(systemdMessages.reloadOn(signal, this.handlers.length));
     // Nest's shutdown hooks are usually enabled after bootstrap: look once it has returned.
     setImmediate(() => {
-      if (this.signalHooked && process.listenerCount(signal) > 1) {
+      if (this.signalHooked && signalStopsTheApp(signal)) {
         this.logger.warn(systemdMessages.reloadSignalShared(signal));
       }
     }).unref();

@@ -16,7 +16,41 @@ import { systemdMessages } from '../systemd.messages.js';
 import type { WatchdogPlan } from './watchdog-plan.js';
 
 /** Where the health checks stand, as far as `STATUS=` is concerned. */
-type Standing = 'up' | { readonly status: 'degraded' | 'down'; readonly reason: string };
+type Standing =
+  | 'up'
+  | {
+      readonly status: 'degraded' | 'down';
+      readonly reason: string;
+      /** The checks in that state: a change of these is news at once. */
+      readonly checks: string;
+      /** When STATUS last said so (`performance.now()`). */
+      readonly at: number;
+    };
+
+/** A report fit for an HTTP response: each reason with credentials masked, as in STATUS=. */
+function redactReport(report: SystemdHealthReport): SystemdHealthReport {
+  const checks = Object.fromEntries(
+    Object.entries(report.checks).map(([name, verdict]) => [
+      name,
+      verdict.status === 'up' ? verdict : { ...verdict, reason: redactForStatus(verdict.reason) },
+    ]),
+  );
+  return { status: report.status, checks };
+}
+
+/**
+ * A reason that only changes in its numbers (a delay, a heap size) refreshes STATUS at most
+ * this often, rather than every round.
+ */
+const STATUS_REFRESH_MS = 10_000;
+
+function standingOf(report: SystemdHealthReport, status: 'degraded' | 'down'): Standing {
+  const checks = Object.entries(report.checks)
+    .filter(([, verdict]) => verdict.status === status)
+    .map(([name]) => name)
+    .join(', ');
+  return { status, reason: reasonsOf(report, status), checks, at: performance.now() };
+}
 
 /**
  * Pings the systemd watchdog from an interval registered with `@nestjs/schedule`, but only
@@ -32,6 +66,7 @@ export class SystemdWatchdogService implements OnModuleInit {
   private runningPeriodMs: number | undefined;
   private ticking = false;
   private standing: Standing = 'up';
+  private lastReport: SystemdHealthReport | undefined;
   private consecutiveFailures = 0;
   private triggered = false;
 
@@ -45,7 +80,10 @@ export class SystemdWatchdogService implements OnModuleInit {
 
   onModuleInit(): void {
     if (this.options.watchdog && !this.schedulerRegistry) {
-      throw new Error(systemdMessages.schedulerMissing());
+      const error = new Error(systemdMessages.schedulerMissing());
+      // Bootstrap fails; systemd should show why rather than "Starting" until its timeout.
+      this.supervisor.failedToStart('SystemdModule', error);
+      throw error;
     }
     // Resolved whether supervised or not: a misconfigured indicator fails in tests too, and
     // checkHealth() serves /health endpoints on a laptop.
@@ -56,6 +94,10 @@ export class SystemdWatchdogService implements OnModuleInit {
       plan?.checkDeadlineMs ?? this.options.healthCheckTimeoutMs ?? 5000,
     );
     if (!this.supervisor.enabled) return;
+    const rounds = this.options.watchdogTriggerAfter;
+    if (plan && rounds !== undefined && rounds * plan.periodMs >= plan.timeoutMs) {
+      this.logger.warn(systemdMessages.triggerTooLate(rounds, plan.periodMs, plan.timeoutMs));
+    }
     this.supervisor.onChange((change) => this.follow(change));
     this.follow({ phase: this.supervisor.phase, plan });
   }
@@ -65,6 +107,14 @@ export class SystemdWatchdogService implements OnModuleInit {
    * endpoint. Sends nothing.
    */
   async checkHealth(): Promise<SystemdHealthReport> {
+    // While the watchdog runs, its last round is the verdict: a round of our own would read
+    // (and reset) the liveness checks' windows and answer differently from the watchdog.
+    const report =
+      (this.runningPeriodMs !== undefined && this.lastReport) || (await this.evaluate());
+    return redactReport(report);
+  }
+
+  private async evaluate(): Promise<SystemdHealthReport> {
     return this.gate ? this.gate.evaluate() : { status: 'up', checks: {} };
   }
 
@@ -89,6 +139,7 @@ export class SystemdWatchdogService implements OnModuleInit {
     } finally {
       this.ticking = false;
     }
+    this.lastReport = report;
     // Shutdown may have begun while the checks ran: its STATUS stands.
     if (!this.pinging) return;
     if (report.status === 'down') this.onDown(report);
@@ -133,8 +184,7 @@ export class SystemdWatchdogService implements OnModuleInit {
 
   /** Up or degraded: ping, and say so in STATUS when the standing changed. */
   private onServing(report: SystemdHealthReport): void {
-    const next: Standing =
-      report.status === 'up' ? 'up' : { status: 'degraded', reason: reasonsOf(report, 'degraded') };
+    const next = report.status === 'up' ? 'up' : standingOf(report, 'degraded');
     if (!this.changes(next)) {
       this.supervisor.ping();
       return;
@@ -142,6 +192,7 @@ export class SystemdWatchdogService implements OnModuleInit {
     this.standing = next;
     this.consecutiveFailures = 0;
     this.triggered = false;
+    this.supervisor.holdAppStatus(next !== 'up');
     if (next === 'up') {
       this.logger.log(systemdMessages.recovered());
       // The app's own status comes back.
@@ -163,11 +214,12 @@ export class SystemdWatchdogService implements OnModuleInit {
 
   private onDown(report: SystemdHealthReport): void {
     this.consecutiveFailures++;
+    const next = standingOf(report, 'down');
     const reason = reasonsOf(report, 'down');
-    const next: Standing = { status: 'down', reason };
     const statusText = systemdMessages.unhealthyStatus(reasonsOf(report, 'down', redactForStatus));
     if (this.changes(next)) {
       this.standing = next;
+      this.supervisor.holdAppStatus(true);
       // The full reason goes to the log; STATUS= (readable by every local user) gets it redacted.
       this.logger.warn(systemdMessages.unhealthyLog(reason));
       this.supervisor.notify({ status: statusText }, { appStatus: false });
@@ -183,6 +235,7 @@ export class SystemdWatchdogService implements OnModuleInit {
   private changes(next: Standing): boolean {
     const now = this.standing;
     if (now === 'up' || next === 'up') return now !== next;
-    return now.status !== next.status || now.reason !== next.reason;
+    if (now.status !== next.status || now.checks !== next.checks) return true;
+    return now.reason !== next.reason && next.at - now.at >= STATUS_REFRESH_MS;
   }
 }

@@ -121,20 +121,21 @@ describe('SystemdService.checkHealth()', () => {
     expect(await service.checkHealth()).toEqual(STATES.healthy.report);
     await expectPings(systemd, 0);
 
-    // Degraded: the watchdog still pings and names the same check with the same reason.
+    // Degraded: the watchdog still pings and names the same check with the same reason. Under
+    // systemd, checkHealth() answers with the watchdog's last round (a round of its own would
+    // reset the liveness checks' windows), so it is read once the watchdog has seen the change.
     enter(deps, STATES.degraded);
-    const report = await service.checkHealth();
-    expect(report).toEqual(STATES.degraded.report);
     const degraded = await systemd.waitFor(
       (record) => record.assignments.STATUS?.startsWith(DEGRADED_PREFIX) ?? false,
     );
+    expect(await service.checkHealth()).toEqual(STATES.degraded.report);
     expect(degraded.raw).toBe(`WATCHDOG=1\nSTATUS=${DEGRADED_PREFIX}cache: replica lagging`);
     await expectPings(systemd, systemd.messages.indexOf(degraded) + 1);
 
     // Down: the watchdog withholds and names the down check only (the degraded one is not why).
     enter(deps, STATES.down);
-    expect(await service.checkHealth()).toEqual(STATES.down.report);
     expect(await expectWithheld(systemd)).toBe(`${UNHEALTHY_PREFIX}db: reported unhealthy`);
+    expect(await service.checkHealth()).toEqual(STATES.down.report);
 
     // checkHealth() sends nothing of its own.
     const before = systemd.messages.length;
@@ -146,8 +147,8 @@ describe('SystemdService.checkHealth()', () => {
     );
 
     enter(deps, STATES.healthy);
-    expect(await service.checkHealth()).toEqual(STATES.healthy.report);
     await expectRecovered(systemd, 'Running');
+    expect(await service.checkHealth()).toEqual(STATES.healthy.report);
   });
 
   describe('with NOTIFY_SOCKET unset, from a /health endpoint', () => {

@@ -86,7 +86,7 @@ describe('one supervisor per application', () => {
         NestFactory.createApplicationContext(TwiceModule, { logger: false, abortOnError: false }),
       ),
     ).rejects.toThrow(
-      /SystemdModule\.forRoot\(\) is imported 2 times \(by (TwiceModule, OrdersModule|OrdersModule, TwiceModule)\).*SystemdModule\.forFeature\(\), or pass isGlobal: true/,
+      /SystemdModule\.forRoot\(\) \/ forRootAsync\(\) is imported 2 times \(by (TwiceModule, OrdersModule|OrdersModule, TwiceModule)\).*SystemdModule\.forFeature\(\), or pass isGlobal: true/,
     );
     expect(systemd.messages).toEqual([]);
   });

@@ -75,8 +75,24 @@ describe('SystemdService.reload()', () => {
     await sleep(20);
     expect(logger.fromSystemd('warn')).toEqual([
       expect.stringMatching(
-        /SIGHUP has other listeners too.*enableShutdownHooks\(\['SIGTERM', 'SIGINT'\]\)/,
+        /SIGHUP also shuts the app down.*enableShutdownHooks\(\['SIGTERM', 'SIGINT'\]\)/,
       ),
     ]);
+  });
+
+  it("does not warn about the app's own SIGHUP listener (a logrotate hook)", async () => {
+    const reopenLogs = (): void => undefined;
+    process.on('SIGHUP', reopenLogs);
+    try {
+      const logger = new RecordingNestLogger();
+      app = await withSystemdEnv(systemd.env(), () =>
+        NestFactory.createApplicationContext(AppModule, { logger }),
+      );
+      app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+      await sleep(20);
+      expect(logger.fromSystemd('warn')).toEqual([]);
+    } finally {
+      process.removeListener('SIGHUP', reopenLogs);
+    }
   });
 });

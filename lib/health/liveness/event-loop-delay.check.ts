@@ -3,10 +3,12 @@ import type { NamedSystemdHealthCheck } from '../health-indicator.interface.js';
 
 /** Options of {@link eventLoopDelayCheck}. */
 export interface EventLoopDelayCheckOptions {
-  /** Percentile of the delays seen since the previous round that is compared. Default 99. */
+  /** Percentile of the delays seen since the previous round that is compared. Default 90. */
   readonly percentile?: number;
-  /** Down when that percentile exceeds this many ms. Default 1000. */
+  /** Down when that percentile exceeds this many ms... Default 1000. */
   readonly thresholdMs?: number;
+  /** ...in this many consecutive rounds. Default 2: one long stall that ended is not drowning. */
+  readonly rounds?: number;
   /** How often the loop's delay is sampled, in ms (`monitorEventLoopDelay`'s resolution). Default 20. */
   readonly resolutionMs?: number;
   /** Name in `STATUS=` and logs. Default `'event loop'`. */
@@ -15,9 +17,10 @@ export interface EventLoopDelayCheckOptions {
 
 /**
  * A liveness check for a loop that is not blocked but drowning: down when the chosen
- * percentile of the event loop's delay since the previous round (one watchdog period) exceeds
- * the threshold, so a service whose every callback waits seconds is restarted too. A loop
- * blocked outright needs no check: the watchdog's own timer cannot fire.
+ * percentile of the event loop's delay within a round (one watchdog period) exceeds the
+ * threshold in several rounds in a row, so a service whose every callback waits seconds is
+ * restarted too, while one long stall that ended (a big JSON parse, a GC) is not counted
+ * against it. A loop blocked outright needs no check: the watchdog's own timer cannot fire.
  *
  * Sampling starts on the first round; each round reads and resets the window, so give each
  * instance to one consumer (the watchdog) only.
@@ -29,13 +32,21 @@ export interface EventLoopDelayCheckOptions {
 export function eventLoopDelayCheck(
   options: EventLoopDelayCheckOptions = {},
 ): NamedSystemdHealthCheck {
-  const percentile = options.percentile ?? 99;
+  const percentile = options.percentile ?? 90;
+  const rounds = options.rounds ?? 2;
   const thresholdMs = options.thresholdMs ?? 1000;
   const resolution = options.resolutionMs ?? 20;
   if (!(percentile > 0 && percentile <= 100))
     throw new RangeError(`percentile must be in (0, 100], got ${percentile}`);
   if (!(thresholdMs > 0)) throw new RangeError(`thresholdMs must be positive, got ${thresholdMs}`);
+  if (!(Number.isInteger(resolution) && resolution >= 1)) {
+    throw new RangeError(`resolutionMs must be a positive integer, got ${resolution}`);
+  }
+  if (!(Number.isInteger(rounds) && rounds >= 1)) {
+    throw new RangeError(`rounds must be a positive integer, got ${rounds}`);
+  }
   let histogram: IntervalHistogram | undefined;
+  let above = 0;
   return {
     name: options.name ?? 'event loop',
     check() {
@@ -47,9 +58,10 @@ export function eventLoopDelayCheck(
       // An empty window (no sample yet) reads as 0.
       const delayMs = histogram.count > 0 ? histogram.percentile(percentile) / 1e6 : 0;
       histogram.reset();
-      if (delayMs <= thresholdMs) return true;
+      above = delayMs > thresholdMs ? above + 1 : 0;
+      if (above < rounds) return true;
       throw new Error(
-        `p${percentile} delay ${Math.round(delayMs)} ms over the last round, above ${thresholdMs} ms`,
+        `p${percentile} delay ${Math.round(delayMs)} ms, above ${thresholdMs} ms for ${above} round${above === 1 ? '' : 's'}`,
       );
     },
   };

@@ -17,6 +17,11 @@ export interface HeapPressureCheckOptions {
  * A liveness check for a leak heading for an out-of-memory crash: down when the used heap
  * stays above a fraction of V8's limit for several rounds in a row, so that systemd restarts
  * the service while it still can shut down cleanly, rather than after V8 aborts it.
+ *
+ * The limit is V8's `heap_size_limit`, which includes the young generation's reserve (three
+ * semi-spaces, up to 48 MiB) besides `--max-old-space-size`: negligible for the usual heaps of
+ * a gigabyte or more, but with a small old space (say 64 MiB, a 112 MiB limit) V8 runs out at
+ * about half the limit: lower `fraction`, or `--max-semi-space-size`, for such heaps.
  */
 export function heapPressureCheck(options: HeapPressureCheckOptions = {}): NamedSystemdHealthCheck {
   const fraction = options.fraction ?? 0.9;
@@ -25,6 +30,7 @@ export function heapPressureCheck(options: HeapPressureCheckOptions = {}): Named
     throw new RangeError(`fraction must be in (0, 1), got ${fraction}`);
   if (!(Number.isInteger(rounds) && rounds >= 1))
     throw new RangeError(`rounds must be a positive integer, got ${rounds}`);
+  const percent = Math.round(fraction * 1000) / 10;
   let above = 0;
   return {
     name: options.name ?? 'heap',
@@ -33,7 +39,7 @@ export function heapPressureCheck(options: HeapPressureCheckOptions = {}): Named
       above = used > limit * fraction ? above + 1 : 0;
       if (above < rounds) return true;
       throw new Error(
-        `${mib(used)} MiB used of a ${mib(limit)} MiB heap limit for ${above} rounds, above ${fraction * 100}%`,
+        `${mib(used)} MiB used of a ${mib(limit)} MiB heap limit for ${above} rounds, above ${percent}%`,
       );
     },
   };
