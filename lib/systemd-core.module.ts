@@ -2,7 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { SystemdLifecycleService } from './lifecycle/lifecycle.service.js';
 import { supervisorProvider } from './lifecycle/supervisor.provider.js';
-import { resolvedOptionsProvider } from './options/resolve-systemd-options.js';
+import { resolvedOptionsProvider } from './options/resolved-options.provider.js';
 import { ReloadHandlerExplorer } from './reload/reload-handler.explorer.js';
 import { SystemdReloadService } from './reload/reload.service.js';
 import { SYSTEMD_SUPERVISOR } from './systemd.constants.js';

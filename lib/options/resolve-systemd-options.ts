@@ -1,7 +1,5 @@
-import type { FactoryProvider } from '@nestjs/common';
 import { constants as osConstants } from 'node:os';
 import type { SystemdHealthIndicatorInput } from '../health/health-indicator.interface.js';
-import { SYSTEMD_MODULE_OPTIONS, SYSTEMD_RESOLVED_OPTIONS } from '../systemd.constants.js';
 import { systemdMessages } from '../systemd.messages.js';
 import type { SystemdModuleOptions, SystemdReadyPolicy } from './systemd-options.interface.js';
 
@@ -115,10 +113,3 @@ export function resolveSystemdOptions(options: SystemdModuleOptions = {}): Resol
     reloadHandlerTimeoutMs: options.reloadHandlerTimeoutMs ?? 30_000,
   };
 }
-
-/** Validates the options once, at start-up, and hands the resolved ones to the module. */
-export const resolvedOptionsProvider: FactoryProvider<ResolvedSystemdOptions> = {
-  provide: SYSTEMD_RESOLVED_OPTIONS,
-  inject: [SYSTEMD_MODULE_OPTIONS],
-  useFactory: (options: SystemdModuleOptions | undefined) => resolveSystemdOptions(options),
-};
