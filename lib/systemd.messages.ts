@@ -47,8 +47,7 @@ export const systemdMessages = {
     "or a graceful close. Call app.enableShutdownHooks(['SIGTERM', 'SIGINT'])",
   watchdogSignalHooked: () =>
     'SIGABRT has a listener (app.enableShutdownHooks() without arguments adds one): a blocked event ' +
-    "loop then survives systemd's watchdog kill until TimeoutAbortSec= and SIGKILL. Name the signals: " +
-    "app.enableShutdownHooks(['SIGTERM', 'SIGINT'])",
+    "loop then survives systemd's watchdog kill until TimeoutAbortSec= and SIGKILL",
   reloadingStatus: () => 'Reloading',
   reloadedStatus: () => 'Reloaded',
   reloadFailedStatus: (failures: string) => `Reload failed: ${failures}`,
@@ -64,7 +63,9 @@ export const systemdMessages = {
   hangupStops: () =>
     'SIGHUP shuts the app down (app.enableShutdownHooks() without arguments listens to it): a kill ' +
     '-HUP from logrotate or an operator then stops the service cleanly, and Restart=on-failure ' +
-    "leaves it stopped. Name the signals: app.enableShutdownHooks(['SIGTERM', 'SIGINT'])",
+    'leaves it stopped',
+  nameTheSignals: (problems: readonly string[]) =>
+    `${problems.join('; and ')}. Name the signals: app.enableShutdownHooks(['SIGTERM', 'SIGINT'])`,
   triggerTooLate: (rounds: number, periodMs: number, timeoutMs: number) =>
     `watchdogTriggerAfter: ${rounds} cannot fire before systemd's own timeout: ${rounds} failing ` +
     `rounds take ${rounds * periodMs} ms, and systemd kills the service ${timeoutMs} ms after the ` +

@@ -189,15 +189,18 @@ export class SystemdLifecycleService
   private checkShutdownHooks(): void {
     if (this.supervisor.phase !== 'ready' && this.supervisor.phase !== 'reloading') return;
     if (!signalStopsTheApp('SIGTERM')) this.logger.warn(systemdMessages.noShutdownHooks());
-    // enableShutdownHooks() without arguments stops on SIGHUP too: logrotate's or an
-    // operator's `kill -HUP` then ends the service cleanly, and Restart=on-failure leaves it down.
+    // Both come from enableShutdownHooks() without arguments, and have one fix: one warning.
+    const problems: string[] = [];
+    // It stops on SIGHUP too: logrotate's or an operator's `kill -HUP` then ends the service
+    // cleanly, and Restart=on-failure leaves it down.
     if (!this.options.reload && signalStopsTheApp('SIGHUP')) {
-      this.logger.warn(systemdMessages.hangupStops());
+      problems.push(systemdMessages.hangupStops());
     }
     // The watchdog kills with SIGABRT. With a JavaScript listener the signal only sets a flag
     // for the event loop, so a loop blocked for good outlives the kill until TimeoutAbortSec=.
     if (this.supervisor.watchdogPlan && process.listenerCount('SIGABRT') > 0) {
-      this.logger.warn(systemdMessages.watchdogSignalHooked());
+      problems.push(systemdMessages.watchdogSignalHooked());
     }
+    if (problems.length > 0) this.logger.warn(systemdMessages.nameTheSignals(problems));
   }
 }
