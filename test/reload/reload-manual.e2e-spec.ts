@@ -27,6 +27,9 @@ class FeatureFlags {
 })
 class AppModule {}
 
+/** An app's own SIGHUP handler, as a logrotate hook would be. */
+const reopenLogs = (): void => undefined;
+
 describe('SystemdService.reload()', () => {
   let systemd: NotifyListener;
   let app: INestApplicationContext | undefined;
@@ -81,7 +84,6 @@ describe('SystemdService.reload()', () => {
   });
 
   it("does not warn about the app's own SIGHUP listener (a logrotate hook)", async () => {
-    const reopenLogs = (): void => undefined;
     process.on('SIGHUP', reopenLogs);
     try {
       const logger = new RecordingNestLogger();
