@@ -96,9 +96,10 @@ export class SystemdService {
   }
 
   /**
-   * Runs the configured health checks once, now, and gives the watchdog's verdict on each
-   * (`up`, `degraded`, `down` with the reason), for a `/health` endpoint that must agree with
-   * the watchdog. Sends nothing; works when not under systemd too.
+   * The watchdog's verdict on each configured health check (`up`, `degraded`, `down` with the
+   * reason, credentials masked), for a `/health` endpoint that must agree with the watchdog:
+   * under systemd the watchdog's last round (running the checks again would disturb the
+   * liveness checks), otherwise a round run now. Sends nothing.
    */
   checkHealth(): Promise<SystemdHealthReport> {
     return this.#watchdog.checkHealth();

@@ -2,7 +2,12 @@ import { Inject, Injectable, Logger, Optional, type OnModuleInit } from '@nestjs
 import { ModuleRef, ModulesContainer } from '@nestjs/core';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { resolveHealthChecks } from '../health/health-check-resolver.js';
-import { HealthGate, reasonsOf, type SystemdHealthReport } from '../health/health-gate.js';
+import {
+  HealthGate,
+  reasonsOf,
+  type HealthCheck,
+  type SystemdHealthReport,
+} from '../health/health-gate.js';
 import { redactForStatus } from '../health/status-redaction.js';
 import type { SupervisorChange, SystemdSupervisor } from '../lifecycle/systemd-supervisor.js';
 import type { ResolvedSystemdOptions } from '../options/resolve-systemd-options.js';
@@ -87,7 +92,13 @@ export class SystemdWatchdogService implements OnModuleInit {
     }
     // Resolved whether supervised or not: a misconfigured indicator fails in tests too, and
     // checkHealth() serves /health endpoints on a laptop.
-    const checks = resolveHealthChecks(this.options.healthIndicators, this.modules, this.moduleRef);
+    let checks: HealthCheck[];
+    try {
+      checks = resolveHealthChecks(this.options.healthIndicators, this.modules, this.moduleRef);
+    } catch (error) {
+      this.supervisor.failedToStart('SystemdModule', error);
+      throw error;
+    }
     const plan = this.supervisor.watchdogPlan;
     this.gate = new HealthGate(
       checks,
