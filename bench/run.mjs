@@ -2,7 +2,7 @@
 // Runs the measurements of issue #7 in one go and prints one markdown table; after a full run
 // the same text goes to bench/results/latest.md. Needs the library built (npm run build).
 //
-//   node bench/run.mjs                 all cases (about two minutes)
+//   node bench/run.mjs                 all cases (two to three minutes)
 //   node bench/run.mjs notify scale    only some: notify, lifecycle, overhead, scale
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -38,7 +38,7 @@ const CASES = {
   },
   lifecycle: {
     title: '2, 3, 5 READY, STOPPING, bootstrap',
-    run: () => runLifecycle({ rounds: 30 }),
+    run: () => runLifecycle({ rounds: 24 }),
   },
   overhead: {
     title: '4 watchdog overhead',
@@ -133,7 +133,7 @@ async function main() {
     '',
     renderTable(rows),
     '',
-    'Median, min and max are over repeated runs (n); p99 is given where n is a distribution of single events. Ratios are taken run by run (both sides measured in the same run) and then summarised.',
+    "Median, min and max are over repeated runs (n); p99 is given where n is a distribution of single events. Ratios are taken run by run (both sides measured in the same run) and then summarised, except the module / floor rows of cases 2 and 3, where each column is the module's statistic over the floor's, both from the same interleaved rounds.",
     '',
     ...results.flatMap((result) => result.notes).map((note) => `- ${note}`),
     '',

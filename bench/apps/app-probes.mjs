@@ -19,7 +19,7 @@ import { summarize } from '../lib/stats.mjs';
  * @property {number} calls tick() calls (interval firings)
  * @property {number} overlapCalls calls made while an earlier tick was still running
  * @property {number} evaluations health rounds actually run
- * @property {number} unhealthy rounds judged unhealthy (a check failed or missed the deadline)
+ * @property {number} unhealthy rounds judged down, ping withheld (a check failed or missed the deadline)
  * @property {number} maxConcurrentEvaluations
  * @property {number[]} tickNs durations of ticks that ran a round
  * @property {number} running tick() calls not yet settled
@@ -34,7 +34,7 @@ import { summarize } from '../lib/stats.mjs';
  */
 async function observeTicks(app) {
   // Internal path on purpose: the service is not exported, and only a bench looks inside.
-  const { SystemdWatchdogService } = await import('../../dist/systemd-watchdog.service.js');
+  const { SystemdWatchdogService } = await import('../../dist/watchdog/watchdog.service.js');
   const watchdog = app.get(SystemdWatchdogService);
   /** @type {TickCounter} */
   const counter = {
@@ -77,7 +77,7 @@ async function observeTicks(app) {
       counter.maxConcurrentEvaluations = Math.max(counter.maxConcurrentEvaluations, evaluating);
       try {
         const verdict = await evaluate();
-        if (!verdict.healthy) counter.unhealthy++;
+        if (verdict.status === 'down') counter.unhealthy++;
         return verdict;
       } finally {
         evaluating--;

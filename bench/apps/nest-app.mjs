@@ -3,7 +3,15 @@
 // each bootstrap phase took, then serves measurement requests from the parent (see
 // ./app-probes.mjs). Everything heavy is imported dynamically and timed: the library and
 // @nestjs/schedule only when asked for, so the "without" variants pay for neither.
+//
+// With BENCH_RAW_NOTIFY=1 the app is the floor the module's READY and STOPPING are held
+// against: no SystemdModule, and READY=1 / STOPPING=1 sent by hand-written code (see
+// rawNotify below) from its own server 'listening' and process 'SIGTERM' listeners.
+import { createRequire } from 'node:module';
+import { setTimeout as sleep } from 'node:timers/promises';
+
 const entryMs = performance.now();
+const require = createRequire(import.meta.url);
 
 /**
  * @typedef {object} AppConfig
@@ -12,6 +20,8 @@ const entryMs = performance.now();
  * @property {number} destroyMs how long another module's onModuleDestroy takes
  * @property {number} indicators how many health indicators the watchdog checks
  * @property {'sync' | 'immediate'} indicatorKind `immediate`: each check answers from a setImmediate
+ * @property {boolean} rawNotify send READY=1 and STOPPING=1 by hand (the floor; without the module)
+ * @property {boolean} probeSends stamp each notify datagram's socket creation and send() call
  */
 
 /** @returns {AppConfig} */
@@ -23,6 +33,8 @@ function readConfig() {
     destroyMs: Number(env.BENCH_DESTROY_MS ?? 0),
     indicators: Number(env.BENCH_INDICATORS ?? 0),
     indicatorKind: env.BENCH_INDICATOR_KIND === 'immediate' ? 'immediate' : 'sync',
+    rawNotify: env.BENCH_RAW_NOTIFY === '1',
+    probeSends: env.BENCH_PROBE_SENDS === '1',
   };
 }
 
@@ -51,23 +63,44 @@ function healthIndicators(config) {
   return Array.from({ length: config.indicators }, (_, i) => ({ name: `check-${i}`, check }));
 }
 
+/** ms between listening and the report to the parent, during which the app does nothing of the bench's. */
+const QUIET_MS = 30;
+
 const config = readConfig();
-const [{ Injectable, Module }, { HttpAdapterHost, NestFactory }, { installProbes }] = await phase(
-  'importNest',
-  () => Promise.all([import('@nestjs/common'), import('@nestjs/core'), import('./app-probes.mjs')]),
+const [{ Injectable, Module }, { NestFactory }, { installProbes }] = await phase('importNest', () =>
+  Promise.all([import('@nestjs/common'), import('@nestjs/core'), import('./app-probes.mjs')]),
 );
 /** @type {Partial<typeof import('@nestjs/schedule')>} */
 const { ScheduleModule } = await phase('importSchedule', async () =>
   config.modules === 'bare' ? {} : import('@nestjs/schedule'),
 );
 /** @type {Partial<typeof import('nestjs-systemd')>} */
-const { SystemdModule, SystemdService } = await phase('importSystemd', async () =>
+const { SystemdModule } = await phase('importSystemd', async () =>
   config.modules === 'systemd' ? import('nestjs-systemd') : {},
 );
 /** @type {Partial<typeof import('@nestjs/platform-fastify')>} */
 const { FastifyAdapter } = await phase('importAdapter', async () =>
   config.adapter === 'fastify' ? import('@nestjs/platform-fastify') : {},
 );
+
+/** @typedef {{ createSocket(type: 'unix_dgram'): any }} UnixDgram */
+/** The floor's transport, loaded up front as an app's own `import` would be. */
+const rawTransport = await phase('importRawNotify', async () =>
+  config.rawNotify ? /** @type {UnixDgram} */ (require('unix-dgram')) : undefined,
+);
+
+/**
+ * The floor, as an app would write it by hand: a socket per message, READY=1 or STOPPING=1
+ * sent to NOTIFY_SOCKET, and the socket closed. The module opens its socket at its first
+ * message too (and again after 1 s idle), so both sides create one for each datagram measured.
+ * @param {UnixDgram} transport @param {string} text
+ */
+function rawNotify(transport, text) {
+  const socket = transport.createSocket('unix_dgram');
+  const bytes = Buffer.from(text);
+  socket.send(bytes, 0, bytes.length, process.env.NOTIFY_SOCKET);
+  socket.close();
+}
 
 /**
  * Nest modules are plain classes with metadata; decorators are applied as functions so the
@@ -107,57 +140,205 @@ const app = await phase('create', () =>
     ? NestFactory.create(AppModule, new FastifyAdapter(), options)
     : NestFactory.create(AppModule, options),
 );
-app.enableShutdownHooks();
-
 /** When each event happened, on CLOCK_MONOTONIC: the parent compares them with arrivals. */
 const stamps = /** @type {Record<string, bigint>} */ ({});
+/** Whether no listener was put ahead of each stamp listener (see watchPrepends). */
+const order = { listeningFirst: true, signalFirst: true };
 let listenMs = 0;
-// Prepended so the timestamp is taken before Nest's own listen callback (which sends READY).
-app.getHttpServer().prependListener('listening', () => {
-  stamps.listening = process.hrtime.bigint();
-  listenMs = performance.now();
+const server = app.getHttpServer();
+
+await phase('wiring', async () => {
+  if (rawTransport) {
+    const transport = rawTransport;
+    // Before Nest's SIGTERM listener (enableShutdownHooks below), so that nothing of Nest's
+    // runs first: a floor. `once`, as an app must: Nest re-raises the signal when its shutdown
+    // is done and expects the default action (exit) then.
+    process.once('SIGTERM', () => rawNotify(transport, 'STOPPING=1'));
+    server.on('listening', () => rawNotify(transport, 'READY=1'));
+  }
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+  // Every app has had a timer before it listens, as nearly every real app has. Node's own
+  // 'listening' listener (connection tracking, ahead of the module's and the floor's) starts
+  // an interval, and the process's first timer costs about 200 µs more than later ones: the
+  // module's app has had one since `create` (its notify socket's idle timer), so without this
+  // the floor's READY, not the module's, would pay for warming Node's timers.
+  setTimeout(() => undefined, 1).unref();
+
+  // The stamps are prepended, so each runs before every other listener of its event: on the
+  // server, before Node's own (connection tracking, which every app pays), the floor's (added
+  // just above) and the module's (added by its onApplicationBootstrap, inside listen() below);
+  // on the process, before the floor's and Nest's. Whatever runs between the event and the
+  // datagram is then on the measured side, for the module and the floor alike, and the
+  // stamps' own cost (a clock reading or two) precedes both. They do nothing else; watchPrepends
+  // tells if anything was prepended after them.
+  server.prependListener('listening', () => {
+    stamps.listening = process.hrtime.bigint();
+    listenMs = performance.now();
+  });
+  // `once`: a listener left behind would keep Nest's re-raised SIGTERM from ending the process.
+  process.prependOnceListener('SIGTERM', () => {
+    stamps.signal = process.hrtime.bigint();
+  });
+  watchPrepends(server, 'listening', 'listeningFirst');
+  watchPrepends(process, 'SIGTERM', 'signalFirst');
+  if (config.probeSends) {
+    // After `create`, where the module has loaded unix-dgram already: a cached require, so
+    // the bootstrap phases of case 5 are unchanged.
+    warmProbes();
+    probeSends(rawTransport ?? /** @type {UnixDgram} */ (require('unix-dgram')));
+    if (SystemdModule) await probeModule();
+  }
 });
-if (SystemdService) stampSends(app.get(SystemdService));
 
 /**
- * Splits the READY and STOPPING latencies into their parts: Nest's path from 'listening' to
- * HttpAdapterHost.listen$ (this subscription is made before the module's, so it runs first),
- * the module's path to its notify() call, and notify() itself plus delivery. White-box: the
- * service's notifier (a private field) has notify() wrapped; the wrapper adds an hrtime
- * reading per notification.
- * @param {import('nestjs-systemd').SystemdService} service
+ * Notes in `order` if a listener for `event` is prepended to `emitter` after the stamp, which
+ * would then no longer run first. (prependOnceListener goes through prependListener.)
+ * @param {import('node:events').EventEmitter} emitter @param {string} event
+ * @param {keyof typeof order} flag
  */
-function stampSends(service) {
-  app.get(HttpAdapterHost).listen$.subscribe(() => {
-    stamps.listenSignal = process.hrtime.bigint();
-  });
-  const notifier = /** @type {{ notifier: import('nestjs-systemd').SystemdNotifier }} */ (
-    /** @type {unknown} */ (service)
-  ).notifier;
-  const notify = notifier.notify.bind(notifier);
-  notifier.notify = (state) => {
-    const called = process.hrtime.bigint();
-    const handed = notify(state);
-    const returned = process.hrtime.bigint();
-    if (state.ready && stamps.readyCalled === undefined) {
-      stamps.readyCalled = called;
-      stamps.readyReturned = returned;
-    }
-    if (state.stopping) {
-      process.send?.({ type: 'stopping', called: String(called), returned: String(returned) });
-    }
-    return handed;
+function watchPrepends(emitter, event, flag) {
+  const prepend = emitter.prependListener;
+  emitter.prependListener = function (name, listener) {
+    if (name === event) order[flag] = false;
+    return prepend.call(this, name, listener);
   };
 }
 
-await phase('listen', () => app.listen(0, '127.0.0.1'));
+/**
+ * Splits READY and STOPPING into their parts, for the module and the floor alike, by wrapping
+ * unix-dgram itself (both load the same copy): when a socket was created and when send() was
+ * called and returned. See `stamping` for what a wrapper costs.
+ * @param {UnixDgram} transport
+ */
+function probeSends(transport) {
+  transport.createSocket = stamping(transport.createSocket, 'createSocket');
+}
 
+/**
+ * The module's side only, white-box, to tell where its time goes: the socket it opened for
+ * STATUS=Starting during `create` (still open at READY) gets the send probe too, and its
+ * supervisor's notify(), which filters, encodes and sends READY and STOPPING, a stamp.
+ */
+async function probeModule() {
+  const { SYSTEMD_SUPERVISOR } = await import('../../dist/systemd.constants.js');
+  const supervisor = app.get(SYSTEMD_SUPERVISOR);
+  // Private in TypeScript, plain properties at run time.
+  const socket = supervisor.notifier?.socket?.socket;
+  if (socket) socket.send = stamping(socket.send, 'send');
+  supervisor.notify = stamping(supervisor.notify, 'notify');
+}
+
+/**
+ * The HTTP adapter's beforeClose() as Nest calls it, over the module's own wrapper (which
+ * sends STOPPING, and which listen() has installed by now).
+ */
+function probeBeforeClose() {
+  const adapter = app.getHttpAdapter();
+  adapter.beforeClose = stamping(adapter.beforeClose ?? (() => undefined), 'beforeClose');
+}
+
+/**
+ * Every probe is a closure of this one function, and records through `recorded`, so that the
+ * code of both is compiled before anything is measured (`warmProbes`). A wrapper first called
+ * inside a measurement would otherwise spend 10 to 15 µs there being compiled, on one side
+ * more often than on the other. Warm, a wrapper costs about 1 µs: two clock readings, and
+ * `recorded` once the wrapped call returned (for send(), once the datagram is on its way).
+ * @param {Function} original @param {string} name
+ */
+function stamping(original, name) {
+  return function (
+    /** @type {unknown} */ a,
+    /** @type {unknown} */ b,
+    /** @type {unknown} */ c,
+    /** @type {unknown} */ d,
+    /** @type {unknown} */ e,
+  ) {
+    const called = process.hrtime.bigint();
+    // Explicit parameters: unix-dgram's send() reads them by position (connected or not).
+    const result = original.call(this, a, b, c, d, e);
+    recorded(name, a, result, called, process.hrtime.bigint());
+    return result;
+  };
+}
+
+/**
+ * @param {string} name @param {unknown} arg the wrapped call's first argument
+ * @param {any} result @param {bigint} called @param {bigint} returned
+ */
+function recorded(name, arg, result, called, returned) {
+  const state = /** @type {{ ready?: boolean, stopping?: boolean } | undefined} */ (arg);
+  switch (name) {
+    case 'createSocket':
+      stamps.created = called;
+      result.send = stamping(result.send, 'send');
+      break;
+    case 'send':
+      recordSend(/** @type {Buffer} */ (arg), called, returned);
+      break;
+    case 'notify':
+      if (state?.ready) stamps.readyNotify ??= called;
+      if (state?.stopping) stamps.stoppingNotify ??= called;
+      break;
+    case 'beforeClose':
+      stamps.beforeClose ??= called;
+      break;
+  }
+}
+
+/** Compiles the probes' code by running it once on nothing. */
+function warmProbes() {
+  stamping(() => undefined, 'warm')();
+  recordSend(Buffer.alloc(0), 0n, 0n);
+}
+
+/** @param {Buffer} bytes @param {bigint} called @param {bigint} returned */
+function recordSend(bytes, called, returned) {
+  const lines = bytes.toString('latin1').split('\n');
+  for (const [line, key] of /** @type {const} */ ([
+    ['READY=1', 'ready'],
+    ['STOPPING=1', 'stopping'],
+  ])) {
+    if (!lines.includes(line) || stamps[`${key}Called`] !== undefined) continue;
+    // The socket counts only if it was created for this datagram (after the event).
+    const event = key === 'ready' ? stamps.listening : stamps.signal;
+    const created = stamps.created;
+    if (created !== undefined && event !== undefined && created >= event) {
+      stamps[`${key}Socket`] = created;
+    }
+    stamps[`${key}Called`] = called;
+    stamps[`${key}Returned`] = returned;
+    // The parent hears of STOPPING's stamps 50 ms on, when the receiver has long stamped its
+    // arrival.
+    if (key === 'stopping') setTimeout(reportStopping, 50);
+  }
+}
+
+function reportStopping() {
+  process.send?.({
+    type: 'stopping',
+    signalFirst: order.signalFirst,
+    stamps: stringStamps(),
+  });
+}
+
+function stringStamps() {
+  return Object.fromEntries(Object.entries(stamps).map(([name, at]) => [name, String(at)]));
+}
+
+await phase('listen', () => app.listen(0, '127.0.0.1'));
+if (config.probeSends && SystemdModule) probeBeforeClose();
+
+// Quiet for a while before the GC and the report: a full collection (with V8's helper threads)
+// or the parent waking up to read the report while READY is on its way would slow the
+// receiver on the other core, and the READY latency measured would include it.
+await sleep(QUIET_MS);
 // After a full collection when --expose-gc is given: what is retained, not garbage.
 globalThis.gc?.();
 const memory = process.memoryUsage();
 process.send?.({
   type: 'listening',
-  stamps: Object.fromEntries(Object.entries(stamps).map(([name, at]) => [name, String(at)])),
+  stamps: stringStamps(),
+  listeningFirst: order.listeningFirst,
   // performance.now() counts from process start: Node's own start-up is part of the figure.
   listenMs,
   phases,

@@ -12,12 +12,16 @@ const APP = fileURLToPath(new URL('../apps/nest-app.mjs', import.meta.url));
  * @property {number} [destroyMs]
  * @property {number} [indicators]
  * @property {'sync' | 'immediate'} [indicatorKind]
+ * @property {boolean} [rawNotify] the floor: READY=1 and STOPPING=1 by hand (use without the module)
+ * @property {boolean} [probeSends] stamp each notify socket's creation and send() call
  * @property {Record<string, string>} [notifyEnv] NOTIFY_SOCKET and WATCHDOG_USEC, as systemd sets them
  * @property {string[]} [execArgv] besides --expose-gc
  * @typedef {object} Listening
  * @property {Record<string, bigint>} stamps CLOCK_MONOTONIC readings in the app: `listening`
- *   (the HTTP server's event), and with the module `listenSignal` (Nest's listen$) and
- *   `readyCalled` / `readyReturned` (its notify() call for READY=1)
+ *   (the HTTP server's event) and, with probeSends, `readySocket` (createSocket() called for
+ *   READY=1, if a socket was created for it), `readyCalled` / `readyReturned` (its send()) and,
+ *   with the module, `readyNotify` (its supervisor's notify())
+ * @property {boolean} listeningFirst whether no 'listening' listener was put ahead of the stamp
  * @property {number} listenMs ms from process start to 'listening'
  * @property {Record<string, number>} phases ms per bootstrap phase (see nest-app.mjs)
  * @property {number} rss
@@ -38,6 +42,8 @@ export class AppProcess {
         BENCH_DESTROY_MS: String(options.destroyMs ?? 0),
         BENCH_INDICATORS: String(options.indicators ?? 0),
         BENCH_INDICATOR_KIND: options.indicatorKind ?? 'sync',
+        BENCH_RAW_NOTIFY: options.rawNotify ? '1' : '0',
+        BENCH_PROBE_SENDS: options.probeSends ? '1' : '0',
         ...options.notifyEnv,
       },
       // --expose-gc: memory is read after a full collection, so figures are what is retained.
@@ -64,15 +70,21 @@ export class AppProcess {
   }
 
   /**
-   * When the app called notify() for STOPPING=1 and when that call returned (CLOCK_MONOTONIC),
-   * if the app says so in time. Call it before the app can answer (right after the signal).
+   * What the app stamped around STOPPING=1 (with probeSends): `signal` (its SIGTERM listener
+   * ran), `stoppingSocket`, `stoppingCalled`, `stoppingReturned`, on CLOCK_MONOTONIC; undefined
+   * if the app does not say so in time. Call it before the app can answer (before the signal).
    * @param {number} timeoutMs
-   * @returns {Promise<{ called: bigint, returned: bigint } | undefined>}
+   * @returns {Promise<{ stamps: Record<string, bigint>, signalFirst: boolean } | undefined>}
    */
-  async stoppingSent(timeoutMs) {
+  async stoppingReport(timeoutMs) {
     const timeout = new Promise((resolve) => setTimeout(resolve, timeoutMs, undefined).unref());
     const message = await Promise.race([this.#next('stopping').catch(() => undefined), timeout]);
-    return message && { called: BigInt(message.called), returned: BigInt(message.returned) };
+    if (!message) return undefined;
+    const stamps = Object.entries(/** @type {Record<string, string>} */ (message.stamps));
+    return {
+      signalFirst: message.signalFirst,
+      stamps: Object.fromEntries(stamps.map(([name, at]) => [name, BigInt(at)])),
+    };
   }
 
   /**
