@@ -2,6 +2,7 @@
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
+import { ensureSdNotify } from '../lib/optional-deps.mjs';
 import { pairedRatios, summarize } from '../lib/stats.mjs';
 
 /**
@@ -21,6 +22,7 @@ const CLI = 'systemd-notify CLI (spawn)';
  * @returns {Promise<{ rows: Row[], notes: string[] }>}
  */
 export async function runNotifyCost(request) {
+  const sdNotifySkipped = ensureSdNotify();
   const sender = fork(SENDER, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   await once(sender, 'message');
   sender.send(request);
@@ -123,7 +125,11 @@ export async function runNotifyCost(request) {
 
   const notes = [
     `Case 1: WATCHDOG=1 to a unix-dgram receiver in another process, ${request.runs} runs, variants interleaved in rotating order within each run. In-process variants: ${request.messages} messages per run in bursts of ${request.burst} (below the receiver's queue of 10), the next burst once the receiver has counted the last one, so no send meets EAGAIN; "send call" is the time inside the send calls, "to arrival" runs from a burst's first send to its last datagram's arrival and so includes the receiver waking up. Isolated: ${request.isolated} single sends per variant and run, each after ${request.idleMs} ms asleep (how a watchdog ping is sent), per-run median. CLI: ${request.cliMessages} spawns per run, each awaited. Datagrams lost or left queued: ${lost}. In bursts the send-call figures also reflect the sender racing the receiver as it wakes (raw, the tighter loop, collides more and can come out dearer than ours); "to arrival" and the isolated sends are the steadier comparisons.`,
-    ...result.unavailable.map((reason) => `Case 1: ${reason}.`),
+    // When sd-notify was skipped on purpose, that reason says more than "cannot find module".
+    ...(sdNotifySkipped
+      ? [sdNotifySkipped, ...result.unavailable.filter((reason) => !reason.startsWith('sd-notify'))]
+      : result.unavailable
+    ).map((reason) => `Case 1: ${reason}.`),
   ];
   return { rows, notes };
 }
