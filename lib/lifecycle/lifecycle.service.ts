@@ -18,7 +18,7 @@ import { systemdMessages } from '../systemd.messages.js';
 import { isListeningServer, watchHttpServer, type ListeningServer } from './http-server-watch.js';
 import { isRpcTarget, rpcTargetName, watchRpcTarget } from './rpc-target-watch.js';
 import { ServingConditions } from './serving-conditions.js';
-import { signalStopsTheApp } from './shutdown-listeners.js';
+import { signalStopsTheApp, StopSignalWatch } from './shutdown-listeners.js';
 import type { SystemdSupervisor } from './systemd-supervisor.js';
 
 /** How long READY may wait for a server after bootstrap before the module says what it waits for. */
@@ -37,10 +37,10 @@ interface ClosableAdapter {
  *   microservice transport from its own `listen()` callback (hybrids wait for all), a bare
  *   context once bootstrap is over. This module's hooks run after every other module's at
  *   start-up and before them at shutdown (see `wrapOtherModulesLifecycle`).
- * - STOPPING when Nest's shutdown really begins, whatever began it (`app.close()`, or a signal
- *   Nest's shutdown hooks listen to): from the HTTP adapter's `beforeClose`, a microservice
- *   transport's `close()`, or this module's `onModuleDestroy`, which runs first. No signal
- *   listener of its own: an app's own SIGHUP or SIGINT listener is the app's business.
+ * - STOPPING when the app's shutdown really begins, whatever begins it: a signal that a
+ *   shutdown listener handles (seen first, see `StopSignalWatch`; an app's own SIGHUP or SIGINT
+ *   handler is the app's business), `app.close()` through the HTTP adapter's `beforeClose`, a
+ *   microservice transport's `close()`, or this module's `onModuleDestroy`, which runs first.
  * - A failed listen: STATUS and ERRNO, and the socket let go so that the process exits at once.
  */
 @Injectable()
@@ -60,6 +60,11 @@ export class SystemdLifecycleService
     modules: ModulesContainer,
   ) {
     if (!supervisor.enabled) return;
+    // From now on, so that a stop during a slow bootstrap says STOPPING at once (Nest itself
+    // waits for the bootstrap to end before it shuts down).
+    const stopSignals = new StopSignalWatch(() => supervisor.stopping(options.stoppingStatus));
+    stopSignals.start();
+    this.cleanups.push(() => stopSignals.stop());
     // Microservice transports are announced when created, which may be after this provider
     // (createMicroservice, connectMicroservice); the registry replays the earlier ones.
     this.rpcSubscription = modules

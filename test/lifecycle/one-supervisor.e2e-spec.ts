@@ -76,6 +76,23 @@ describe('one supervisor per application', () => {
     });
   });
 
+  it('leaves no listener behind: signals and process events as they were before the app', async () => {
+    const watched = ['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGQUIT', 'newListener', 'removeListener'];
+    const before = watched.map((event) => process.listenerCount(event));
+    @Module({ imports: [ScheduleModule.forRoot(), SystemdModule.forRoot()] })
+    class RootModule {}
+    const context = await withSystemdEnv(systemd.env(), () =>
+      NestFactory.createApplicationContext(RootModule, { logger: false }),
+    );
+    context.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+    await systemd.waitFor('READY=1');
+    // Ours sits first, beside Nest's: a signal Nest stops on is seen before Nest acts on it.
+    expect(process.listeners('SIGTERM')).toHaveLength(2);
+    expect(process.listenerCount('SIGHUP')).toBe(before[2]);
+    await context.close();
+    expect(watched.map((event) => process.listenerCount(event))).toEqual(before);
+  });
+
   it('a second forRoot() fails bootstrap, naming where each is imported and what to do', async () => {
     @Module({ imports: [SystemdModule.forRoot({ stoppingStatus: 'Bye' })] })
     class OrdersModule {}
