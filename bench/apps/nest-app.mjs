@@ -8,6 +8,7 @@
 // against: no SystemdModule, and READY=1 / STOPPING=1 sent by hand-written code (see
 // rawNotify below) from its own server 'listening' and process 'SIGTERM' listeners.
 import { createRequire } from 'node:module';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 const entryMs = performance.now();
@@ -20,6 +21,10 @@ const require = createRequire(import.meta.url);
  * @property {number} destroyMs how long another module's onModuleDestroy takes
  * @property {number} indicators how many health indicators the watchdog checks
  * @property {'sync' | 'immediate'} indicatorKind `immediate`: each check answers from a setImmediate
+ * @property {boolean} liveness the library's eventLoopDelayCheck() and heapPressureCheck(), with
+ *   their defaults, ahead of the `indicators` synthetic ones
+ * @property {number} monitorMs without the module: a bare monitorEventLoopDelay() of this
+ *   resolution (ms) enabled for the app's life, as eventLoopDelayCheck() runs one (0: none)
  * @property {boolean} rawNotify send READY=1 and STOPPING=1 by hand (the floor; without the module)
  * @property {boolean} probeSends stamp each notify datagram's socket creation and send() call
  */
@@ -33,6 +38,8 @@ function readConfig() {
     destroyMs: Number(env.BENCH_DESTROY_MS ?? 0),
     indicators: Number(env.BENCH_INDICATORS ?? 0),
     indicatorKind: env.BENCH_INDICATOR_KIND === 'immediate' ? 'immediate' : 'sync',
+    liveness: env.BENCH_LIVENESS === '1',
+    monitorMs: Number(env.BENCH_MONITOR_MS ?? 0),
     rawNotify: env.BENCH_RAW_NOTIFY === '1',
     probeSends: env.BENCH_PROBE_SENDS === '1',
   };
@@ -54,13 +61,25 @@ async function phase(name, step) {
   return result;
 }
 
-/** @param {AppConfig} config */
-function healthIndicators(config) {
+/**
+ * @param {AppConfig} config
+ * @param {Partial<typeof import('nestjs-systemd')>} library
+ */
+function healthIndicators(config, library) {
   const check =
     config.indicatorKind === 'immediate'
       ? () => new Promise((resolve) => setImmediate(resolve, true))
       : () => true;
-  return Array.from({ length: config.indicators }, (_, i) => ({ name: `check-${i}`, check }));
+  const synthetic = Array.from({ length: config.indicators }, (_, i) => ({
+    name: `check-${i}`,
+    check,
+  }));
+  const { eventLoopDelayCheck, heapPressureCheck } = library;
+  if (!config.liveness) return synthetic;
+  if (!eventLoopDelayCheck || !heapPressureCheck) {
+    throw new Error('BENCH_LIVENESS=1 needs the module (BENCH_MODULES=systemd)');
+  }
+  return [eventLoopDelayCheck(), heapPressureCheck(), ...synthetic];
 }
 
 /** ms between listening and the report to the parent, during which the app does nothing of the bench's. */
@@ -75,9 +94,10 @@ const { ScheduleModule } = await phase('importSchedule', async () =>
   config.modules === 'bare' ? {} : import('@nestjs/schedule'),
 );
 /** @type {Partial<typeof import('nestjs-systemd')>} */
-const { SystemdModule } = await phase('importSystemd', async () =>
+const library = await phase('importSystemd', async () =>
   config.modules === 'systemd' ? import('nestjs-systemd') : {},
 );
+const { SystemdModule } = library;
 /** @type {Partial<typeof import('@nestjs/platform-fastify')>} */
 const { FastifyAdapter } = await phase('importAdapter', async () =>
   config.adapter === 'fastify' ? import('@nestjs/platform-fastify') : {},
@@ -128,7 +148,7 @@ Injectable()(SlowDestroy);
 const imports = [defineModule('SlowDestroyModule', { providers: [SlowDestroy] })];
 if (ScheduleModule) imports.push(ScheduleModule.forRoot());
 if (SystemdModule) {
-  imports.push(SystemdModule.forRoot({ healthIndicators: healthIndicators(config) }));
+  imports.push(SystemdModule.forRoot({ healthIndicators: healthIndicators(config, library) }));
 }
 const AppModule = defineModule('AppModule', { imports });
 
@@ -345,6 +365,11 @@ process.send?.({
   rss: memory.rss,
   heapUsed: memory.heapUsed,
 });
+
+// The bare monitor starts about when eventLoopDelayCheck()'s does (at READY's first round).
+if (config.monitorMs > 0 && !SystemdModule) {
+  monitorEventLoopDelay({ resolution: config.monitorMs }).enable();
+}
 
 // After listen: the watchdog's health gate exists only once the module has initialised.
 const probes = await installProbes(app, { observeTicks: config.modules === 'systemd' });

@@ -12,6 +12,8 @@ const APP = fileURLToPath(new URL('../apps/nest-app.mjs', import.meta.url));
  * @property {number} [destroyMs]
  * @property {number} [indicators]
  * @property {'sync' | 'immediate'} [indicatorKind]
+ * @property {boolean} [liveness] eventLoopDelayCheck() and heapPressureCheck() as indicators too
+ * @property {number} [monitorMs] without the module: a bare monitorEventLoopDelay() of this resolution
  * @property {boolean} [rawNotify] the floor: READY=1 and STOPPING=1 by hand (use without the module)
  * @property {boolean} [probeSends] stamp each notify socket's creation and send() call
  * @property {Record<string, string>} [notifyEnv] NOTIFY_SOCKET and WATCHDOG_USEC, as systemd sets them
@@ -42,6 +44,8 @@ export class AppProcess {
         BENCH_DESTROY_MS: String(options.destroyMs ?? 0),
         BENCH_INDICATORS: String(options.indicators ?? 0),
         BENCH_INDICATOR_KIND: options.indicatorKind ?? 'sync',
+        BENCH_LIVENESS: options.liveness ? '1' : '0',
+        BENCH_MONITOR_MS: String(options.monitorMs ?? 0),
         BENCH_RAW_NOTIFY: options.rawNotify ? '1' : '0',
         BENCH_PROBE_SENDS: options.probeSends ? '1' : '0',
         ...options.notifyEnv,
