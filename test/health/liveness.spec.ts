@@ -30,22 +30,34 @@ describe('eventLoopDelayCheck', () => {
     expect(eventLoopDelayCheck({ name: 'loop' }).name).toBe('loop');
   });
 
-  it('is healthy on the first round whatever came before, then judges the delay since the previous round', async () => {
+  it('samples only after a busy round, then judges the delay within each round', async () => {
     const check = eventLoopDelayCheck({ thresholdMs: 150, rounds: 1 });
-    // A stall between bootstrap and the first round (the loop turning after it, as it would
-    // before a round) is not held against it: sampling starts at the first round.
+    // The first round only starts the clock: what came before is not held against it.
     blockFor(400);
     await sleep(50);
     expect(check.check()).toBe(true);
 
-    // A 400 ms stall within the round: every sample taken after it is ~400 ms late.
+    // A busy round (the loop occupied most of it) is not sampled yet: it turns sampling on.
+    await sleep(20);
+    blockFor(400);
+    await sleep(20);
+    expect(check.check()).toBe(true);
+
+    // Sampled now: a 400 ms stall within the round makes every later sample ~400 ms late.
     await sleep(50);
     blockFor(400);
     await sleep(50);
     expect(() => check.check()).toThrow(/^p90 delay \d+ ms, above 150 ms for 1 round$/);
 
-    // The window was reset: a quiet round is healthy again.
+    // The window was reset: a quiet round is healthy again (and sampling stops after it).
     await sleep(200);
+    expect(check.check()).toBe(true);
+    await sleep(200);
+    expect(check.check()).toBe(true);
+    // No longer sampled: a stall in an otherwise idle round is not judged.
+    await sleep(400);
+    blockFor(150);
+    await sleep(20);
     expect(check.check()).toBe(true);
   });
 });

@@ -1,5 +1,17 @@
-import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
+import {
+  monitorEventLoopDelay,
+  performance,
+  type EventLoopUtilization,
+  type IntervalHistogram,
+} from 'node:perf_hooks';
 import type { NamedSystemdHealthCheck } from '../health-indicator.interface.js';
+
+/**
+ * Delay is sampled (a timer every `resolutionMs`, which wakes an idle process 50 times a second
+ * at the default) only after a round in which the loop was busy at least this share of the
+ * time: an idle or lightly loaded service pays nothing, and a drowning loop is busy all along.
+ */
+const BUSY_UTILIZATION = 0.5;
 
 /** Options of {@link eventLoopDelayCheck}. */
 export interface EventLoopDelayCheckOptions {
@@ -22,8 +34,10 @@ export interface EventLoopDelayCheckOptions {
  * restarted too, while one long stall that ended (a big JSON parse, a GC) is not counted
  * against it. A loop blocked outright needs no check: the watchdog's own timer cannot fire.
  *
- * Sampling starts on the first round; each round reads and resets the window, so give each
- * instance to one consumer (the watchdog) only.
+ * Costs nothing while the loop idles: each round reads the loop's utilization (counters, no
+ * timer), and delay is sampled (`monitorEventLoopDelay`) only in rounds that follow a busy
+ * one. So a loop that starts drowning is judged from its second round on. Each round reads
+ * and resets the window: give each instance to one consumer (the watchdog) only.
  *
  * ```ts
  * SystemdModule.forRoot({ healthIndicators: [eventLoopDelayCheck(), heapPressureCheck()] })
@@ -46,18 +60,28 @@ export function eventLoopDelayCheck(
     throw new RangeError(`rounds must be a positive integer, got ${rounds}`);
   }
   let histogram: IntervalHistogram | undefined;
+  let sampling = false;
+  let utilization: EventLoopUtilization | undefined;
   let above = 0;
   return {
     name: options.name ?? 'event loop',
     check() {
-      if (!histogram) {
-        histogram = monitorEventLoopDelay({ resolution });
+      const busy = utilization
+        ? performance.eventLoopUtilization(utilization).utilization >= BUSY_UTILIZATION
+        : false;
+      utilization = performance.eventLoopUtilization();
+      // An empty or unsampled window reads as 0.
+      const delayMs =
+        sampling && histogram && histogram.count > 0 ? histogram.percentile(percentile) / 1e6 : 0;
+      histogram?.reset();
+      if (busy && !sampling) {
+        histogram ??= monitorEventLoopDelay({ resolution });
         histogram.enable();
-        return true;
+        sampling = true;
+      } else if (!busy && sampling && delayMs <= thresholdMs) {
+        histogram?.disable();
+        sampling = false;
       }
-      // An empty window (no sample yet) reads as 0.
-      const delayMs = histogram.count > 0 ? histogram.percentile(percentile) / 1e6 : 0;
-      histogram.reset();
       above = delayMs > thresholdMs ? above + 1 : 0;
       if (above < rounds) return true;
       throw new Error(
