@@ -4,9 +4,9 @@ import { ModuleRef, type ModulesContainer } from '@nestjs/core';
 type ContainerModule = NonNullable<ReturnType<ModulesContainer['get']>>;
 
 /**
- * Above every other module's distance, as Nest's own global modules use `Number.MAX_VALUE`:
- * Nest runs init and bootstrap hooks by decreasing distance and shutdown hooks in the reverse
- * order, so this module bootstraps last and shuts down first.
+ * Below every other module's distance, the mirror of the `Number.MAX_VALUE` Nest gives its
+ * global modules: Nest runs init and bootstrap hooks by decreasing distance and shutdown hooks
+ * in the reverse order, so this module bootstraps last and shuts down first.
  */
 const SUPERVISOR_DISTANCE = -Number.MAX_VALUE;
 
