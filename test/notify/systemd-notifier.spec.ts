@@ -236,4 +236,24 @@ describe('a process that uses the notifier', () => {
       'STOPPING=1',
     ]);
   });
+
+  it('delivers what is sent after close() and still exits at once (no idle socket held)', async () => {
+    const started = performance.now();
+    const child = spawn(process.execPath, [fixture('send-and-exit'), 'send-after-close'], {
+      env: { ...process.env, ...systemd.env() },
+      stdio: 'inherit',
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+    const [code, signal] = (await once(child, 'exit')) as [number | null, string | null];
+    clearTimeout(timer);
+    expect({ code, signal }).toEqual({ code: 0, signal: null });
+    expect(systemd.messages.map((record) => record.raw)).toEqual([
+      'READY=1\nSTATUS=fixture ready',
+      'STOPPING=1',
+      'STATUS=late',
+    ]);
+    // A socket reopened for the late message and left to its 1 s idle close would hold the
+    // process a second more; node itself starts and sends in about a third of one.
+    expect(performance.now() - started).toBeLessThan(1200);
+  });
 });
