@@ -222,7 +222,8 @@ describe('a process that uses the notifier', () => {
   });
   afterEach(() => systemd.close());
 
-  it.each([['close'], ['no-close']])('exits by itself after sending (%s)', async (mode) => {
+  /** Runs the send-and-exit fixture in `mode`; the process must end by itself with code 0. */
+  async function runToExit(mode: string): Promise<void> {
     const child = spawn(process.execPath, [fixture('send-and-exit'), mode], {
       env: { ...process.env, ...systemd.env() },
       stdio: 'inherit',
@@ -231,6 +232,10 @@ describe('a process that uses the notifier', () => {
     const [code, signal] = (await once(child, 'exit')) as [number | null, string | null];
     clearTimeout(timer);
     expect({ code, signal }).toEqual({ code: 0, signal: null });
+  }
+
+  it.each([['close'], ['no-close']])('exits by itself after sending (%s)', async (mode) => {
+    await runToExit(mode);
     expect(systemd.messages.map((record) => record.raw)).toEqual([
       'READY=1\nSTATUS=fixture ready',
       'STOPPING=1',
@@ -239,14 +244,7 @@ describe('a process that uses the notifier', () => {
 
   it('delivers what is sent after close() and still exits at once (no idle socket held)', async () => {
     const started = performance.now();
-    const child = spawn(process.execPath, [fixture('send-and-exit'), 'send-after-close'], {
-      env: { ...process.env, ...systemd.env() },
-      stdio: 'inherit',
-    });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-    const [code, signal] = (await once(child, 'exit')) as [number | null, string | null];
-    clearTimeout(timer);
-    expect({ code, signal }).toEqual({ code: 0, signal: null });
+    await runToExit('send-after-close');
     expect(systemd.messages.map((record) => record.raw)).toEqual([
       'READY=1\nSTATUS=fixture ready',
       'STOPPING=1',
