@@ -1,5 +1,5 @@
 /** The signals a service manager or an operator sends to stop a process. */
-export const STOP_SIGNAL_CANDIDATES: readonly NodeJS.Signals[] = [
+const STOP_SIGNAL_CANDIDATES: readonly NodeJS.Signals[] = [
   'SIGTERM',
   'SIGINT',
   'SIGHUP',
