@@ -64,6 +64,9 @@ export const systemdMessages = {
     'SIGHUP shuts the app down (app.enableShutdownHooks() without arguments listens to it): a kill ' +
     '-HUP from logrotate or an operator then stops the service cleanly, and Restart=on-failure ' +
     'leaves it stopped',
+  userSignalStops: () =>
+    'SIGUSR2 shuts the app down too (heap-dump tools and nodemon send it), and systemd counts a ' +
+    'death by SIGUSR2 as a failure',
   nameTheSignals: (problems: readonly string[]) =>
     `${problems.join('; and ')}. Name the signals: app.enableShutdownHooks(['SIGTERM', 'SIGINT'])`,
   triggerTooLate: (rounds: number, periodMs: number, timeoutMs: number) =>

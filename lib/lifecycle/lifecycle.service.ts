@@ -201,6 +201,7 @@ export class SystemdLifecycleService
     if (!this.options.reload && signalStopsTheApp('SIGHUP')) {
       problems.push(systemdMessages.hangupStops());
     }
+    if (signalStopsTheApp('SIGUSR2')) problems.push(systemdMessages.userSignalStops());
     // The watchdog kills with SIGABRT. With a JavaScript listener the signal only sets a flag
     // for the event loop, so a loop blocked for good outlives the kill until TimeoutAbortSec=.
     if (this.supervisor.watchdogPlan && process.listenerCount('SIGABRT') > 0) {
