@@ -2,6 +2,11 @@ import type { WatchdogPlan } from './watchdog/watchdog-plan.js';
 
 /** Every text the Nest layer logs or throws, in one place. */
 export const systemdMessages = {
+  twoPackageCopies: (locations: readonly string[]) =>
+    `nestjs-systemd is loaded twice in this process (${locations.join(' and ')}): Nest sees ` +
+    'two unrelated SystemdModules, and systemd may be told READY and STOPPING twice or by the ' +
+    'wrong one. Load it one way only: import it everywhere (ES modules) or require it everywhere ' +
+    '(CommonJS); see "CommonJS and ES modules" in the README',
   supervised: (path: string, watchdog: string) => `notifying systemd at ${path}; ${watchdog}`,
   watchdogOn: (plan: WatchdogPlan, hasChecks: boolean) =>
     `watchdog: ping every ${plan.periodMs} ms (timeout ${plan.timeoutMs} ms)` +

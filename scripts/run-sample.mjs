@@ -13,8 +13,8 @@ import { createTimeline } from './run-sample/timeline.mjs';
 import { WatchdogClock } from './run-sample/watchdog-clock.mjs';
 
 /** @typedef {import('./run-sample/sample-app-process.mjs').AppExit} AppExit */
-/** @typedef {import('../dist/testing/index.js').NotifyListener} NotifyListener */
-/** @typedef {import('../dist/testing/index.js').NotifyMatcher} NotifyMatcher */
+/** @typedef {import('../dist/testing.js').NotifyListener} NotifyListener */
+/** @typedef {import('../dist/testing.js').NotifyMatcher} NotifyMatcher */
 
 /** `WatchdogSec=2`: short, so the demo is quick; the app then pings every second. */
 const WATCHDOG_USEC = 2_000_000;
@@ -50,10 +50,10 @@ function readPort() {
 
 async function loadNotifyListener() {
   try {
-    return (await import('../dist/testing/index.js')).NotifyListener;
+    return (await import('../dist/testing.js')).NotifyListener;
   } catch (error) {
     throw new DemoFailure(
-      `cannot load dist/testing/index.js (${String(error)}); build the library first: npm run build`,
+      `cannot load dist/testing.js (${String(error)}); build the library first: npm run build`,
     );
   }
 }
@@ -97,7 +97,7 @@ async function runDemo({ systemd, clock, app, port }) {
   /** @param {NotifyMatcher} matcher @param {number} since @param {number} timeoutMs @param {string} failure */
   const datagram = async (matcher, since, timeoutMs, failure) => {
     try {
-      const record = /** @type {import('../dist/testing/index.js').NotifyRecord} */ (
+      const record = /** @type {import('../dist/testing.js').NotifyRecord} */ (
         await whileAlive(systemd.waitFor(matcher, { since, timeoutMs }))
       );
       return { record, next: systemd.messages.indexOf(record) + 1 };

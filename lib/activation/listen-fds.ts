@@ -1,4 +1,3 @@
-import { fstatSync } from 'node:fs';
 import { parseSystemdInt, parseSystemdPid, parseSystemdU64 } from '../notify/systemd-integer.js';
 import { activationMessages } from './activation.messages.js';
 
@@ -41,7 +40,7 @@ export interface ReadListenFdsOptions {
 
 function fdIsOpen(fd: number): boolean {
   try {
-    fstatSync(fd);
+    process.getBuiltinModule('node:fs').fstatSync(fd);
     return true;
   } catch {
     return false;

@@ -1,4 +1,4 @@
-import cluster from 'node:cluster';
+import type { Cluster } from 'node:cluster';
 import { parseSystemdPid } from '../notify/systemd-integer.js';
 
 /** Who this process is to systemd, as far as the environment tells. */
@@ -26,10 +26,10 @@ export function processRole(
   sendMainPid: boolean,
   env: Readonly<Record<string, string | undefined>> = process.env,
   pid: number = process.pid,
-  isClusterWorker: boolean = cluster.isWorker,
+  isClusterWorker: () => boolean = isWorkerOfCluster,
 ): ProcessRole {
   if (env.NOTIFY_SOCKET === undefined) return { role: 'main' };
-  if (isClusterWorker) {
+  if (isClusterWorker()) {
     return {
       role: 'child',
       reason: 'this is a cluster worker; the primary process is the one systemd supervises',
@@ -47,4 +47,9 @@ export function processRole(
       'If node runs behind a wrapper (NotifyAccess=all) and this is the real service, set ' +
       'sendMainPid: true; otherwise start node directly in ExecStart=',
   };
+}
+
+/** Fetched on use, not imported: node:cluster costs an unsupervised app's start for nothing. */
+function isWorkerOfCluster(): boolean {
+  return (process.getBuiltinModule('node:cluster') as unknown as Cluster).isWorker;
 }

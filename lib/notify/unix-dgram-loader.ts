@@ -1,5 +1,3 @@
-import { createRequire } from 'node:module';
-import { isMainThread } from 'node:worker_threads';
 import { notifyMessages } from './notify.messages.js';
 
 /** The part of unix-dgram's socket this library uses (its API is callback- and event-based). */
@@ -29,12 +27,13 @@ let loaded: UnixDgramModule | Error | undefined;
  */
 export function loadUnixDgram(): UnixDgramModule | Error {
   if (loaded) return loaded;
-  if (!isMainThread) {
+  // Built-ins fetched here rather than imported: an app that is not supervised never needs them.
+  if (!process.getBuiltinModule('node:worker_threads').isMainThread) {
     loaded = new Error(notifyMessages.workerThread());
     return loaded;
   }
   try {
-    const require = createRequire(import.meta.url);
+    const require = process.getBuiltinModule('node:module').createRequire(import.meta.url);
     loaded = require('unix-dgram') as UnixDgramModule;
   } catch (error) {
     loaded = new Error(notifyMessages.transportUnavailable((error as Error).message));

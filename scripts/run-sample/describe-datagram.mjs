@@ -1,6 +1,6 @@
 // Turns a datagram into the line an operator would want to read.
 
-/** @typedef {import('../../dist/testing/index.js').NotifyRecord} NotifyRecord */
+/** @typedef {import('../../dist/testing.js').NotifyRecord} NotifyRecord */
 
 /** @param {string} line */
 function describeLine(line) {

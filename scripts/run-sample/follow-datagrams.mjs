@@ -1,8 +1,8 @@
 // Prints every datagram the listener receives, as it arrives, and keeps the watchdog clock.
 import { describeDatagram, meaningOf } from './describe-datagram.mjs';
 
-/** @typedef {import('../../dist/testing/index.js').NotifyListener} NotifyListener */
-/** @typedef {import('../../dist/testing/index.js').NotifyRecord} NotifyRecord */
+/** @typedef {import('../../dist/testing.js').NotifyListener} NotifyListener */
+/** @typedef {import('../../dist/testing.js').NotifyRecord} NotifyRecord */
 /** @typedef {import('./timeline.mjs').Timeline} Timeline */
 /** @typedef {import('./watchdog-clock.mjs').WatchdogClock} WatchdogClock */
 

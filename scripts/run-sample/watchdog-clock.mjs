@@ -1,6 +1,6 @@
 // systemd's side of the watchdog, played by the clock of this process.
 
-/** @typedef {import('../../dist/testing/index.js').NotifyRecord} NotifyRecord */
+/** @typedef {import('../../dist/testing.js').NotifyRecord} NotifyRecord */
 
 /**
  * @typedef {object} WatchdogExpiry

@@ -6,13 +6,19 @@ const REQUIRED = [
   'README.md',
   'LICENSE',
   'dist/index.js',
-  'dist/index.d.ts',
-  'dist/testing/index.js',
-  'dist/testing/index.d.ts',
+  'dist/index.cjs',
+  'dist/types/index.d.ts',
+  'dist/types-cjs/index.d.ts',
+  'dist/types-cjs/package.json',
+  'dist/protocol.js',
+  'dist/protocol.cjs',
+  'dist/testing.js',
+  'dist/testing.cjs',
+  'dist/testing.cjs.map',
 ];
 
 /** Everything else must be compiled library code or its declarations and maps. */
-const ALLOWED = /^dist\/(?:[\w-]+\/)*[\w.-]+\.(?:js|d\.ts|js\.map|d\.ts\.map)$/;
+const ALLOWED = /^dist\/(?:[\w-]+\/)*[\w.-]+\.(?:js|cjs|d\.ts|js\.map|cjs\.map)$/;
 
 /**
  * Throws, listing the offenders, unless `paths` (as `npm pack --json` reports them) hold

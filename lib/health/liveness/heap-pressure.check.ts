@@ -1,4 +1,3 @@
-import { getHeapStatistics } from 'node:v8';
 import type { NamedSystemdHealthCheck } from '../health-indicator.interface.js';
 
 const mib = (bytes: number): number => Math.round(bytes / 2 ** 20);
@@ -35,7 +34,9 @@ export function heapPressureCheck(options: HeapPressureCheckOptions = {}): Named
   return {
     name: options.name ?? 'heap',
     check() {
-      const { used_heap_size: used, heap_size_limit: limit } = getHeapStatistics();
+      const { used_heap_size: used, heap_size_limit: limit } = process
+        .getBuiltinModule('node:v8')
+        .getHeapStatistics();
       above = used > limit * fraction ? above + 1 : 0;
       if (above < rounds) return true;
       throw new Error(
