@@ -49,7 +49,12 @@ export function processRole(
   };
 }
 
-/** Fetched on use, not imported: node:cluster costs an unsupervised app's start for nothing. */
+/**
+ * node:cluster is loaded only in a process that may be a worker: cluster gives every worker
+ * `NODE_UNIQUE_ID` (which is how `cluster.isWorker` itself decides), and loading the module
+ * costs every other app's start about half a millisecond.
+ */
 function isWorkerOfCluster(): boolean {
+  if (process.env.NODE_UNIQUE_ID === undefined) return false;
   return (process.getBuiltinModule('node:cluster') as unknown as Cluster).isWorker;
 }

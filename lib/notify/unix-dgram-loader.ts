@@ -36,7 +36,10 @@ export function loadUnixDgram(): UnixDgramModule | Error {
     const require = process.getBuiltinModule('node:module').createRequire(import.meta.url);
     loaded = require('unix-dgram') as UnixDgramModule;
   } catch (error) {
-    loaded = new Error(notifyMessages.transportUnavailable((error as Error).message));
+    // The `bindings` package lists every path it tried, one per line: the first line says
+    // enough, and the fix must stay in the one line the journal records.
+    const [reason] = (error as Error).message.split('\n', 1);
+    loaded = new Error(notifyMessages.transportUnavailable(reason ?? String(error)));
   }
   return loaded;
 }
