@@ -50,7 +50,8 @@ const STARTER_JEST = {
  * @property {string[]} overrides folders whose files replace ./app's of the same name
  * @property {boolean} extensionless relative imports without `.js`, as `nest new` writes them
  *   (and as Jest's resolver needs them under the starter's unchanged config)
- * @property {boolean} jest the starter's `jest` block and ./app's spec as src/app.module.spec.ts
+ * @property {boolean} jest the starter's `jest` block, and the README's CommonJS spec as
+ *   src/app.module.spec.ts
  * @property {Compile[]} compiles in order; the first emits dist/
  * @property {string[]} [onlyBuiltDependencies] pnpm's allow list for install scripts
  * @property {'supervised' | 'unbuilt'} boot the check its boot gets (see boot.mjs)
@@ -272,15 +273,39 @@ async function writeSources(spec, dir) {
     for (const name of names) sources.set(name, join(folders[index], name));
   }
   await mkdir(join(dir, 'src'), { recursive: true });
-  const written = [...sources]
-    .filter(([name]) => spec.jest || !name.endsWith('.starter-spec.ts'))
-    .map(async ([name, from]) => {
-      let text = (await readFile(from, 'utf8')).replace(TS_NOCHECK, '');
-      if (spec.extensionless) text = text.replaceAll(RELATIVE_JS_IMPORT, "$1'");
-      const target = name.replace(/\.starter-spec\.ts$/, '.spec.ts');
-      await writeFile(join(dir, 'src', target), text);
-    });
+  const written = [...sources].map(async ([name, from]) => {
+    let text = (await readFile(from, 'utf8')).replace(TS_NOCHECK, '');
+    if (spec.extensionless) text = text.replaceAll(RELATIVE_JS_IMPORT, "$1'");
+    await writeFile(join(dir, 'src', name), text);
+  });
+  if (spec.type === 'commonjs') {
+    // The README's CommonJS blocks, as users copy them: its main.ts beside the app's own
+    // (compiled with the rest), its Jest spec as the app's spec.
+    const readme = await readmeCommonjsBlocks();
+    written.push(writeFile(join(dir, 'src', 'readme-main.ts'), readme['main.ts']));
+    if (spec.jest) {
+      written.push(writeFile(join(dir, 'src', 'app.module.spec.ts'), readme['app.module.spec.ts']));
+    }
+  }
   await Promise.all(written);
+}
+
+/**
+ * The README's code blocks marked `<!-- readme-test: commonjs FILE -->`, by FILE; throws if one
+ * this test uses is missing.
+ * @returns {Promise<Record<'main.ts' | 'app.module.spec.ts', string>>}
+ */
+async function readmeCommonjsBlocks() {
+  const readme = await readFile(join(ROOT, 'README.md'), 'utf8');
+  const marked = /<!-- readme-test: commonjs (\S+) -->\s*```ts\n([\s\S]*?)\n```/g;
+  const blocks = Object.fromEntries(
+    [...readme.matchAll(marked)].map(([, file, code]) => [file, `${code}\n`]),
+  );
+  for (const file of ['main.ts', 'app.module.spec.ts']) {
+    if (!blocks[file])
+      throw new Error(`README.md has no block marked "readme-test: commonjs ${file}"`);
+  }
+  return /** @type {Record<'main.ts' | 'app.module.spec.ts', string>} */ (blocks);
 }
 
 /** @param {AppSpec} spec @param {string} dir @param {string} tarball */

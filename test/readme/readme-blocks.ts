@@ -5,10 +5,12 @@
  * What a block is checked as, from the HTML comment just above it:
  * - `app <file>`: a file of a small app that is compiled and run;
  * - `fragment`: compiled after the imports and user services it takes for granted;
+ * - `commonjs <file>`: a file of a CommonJS app, compiled and run by `npm run test:pack` in
+ *   the Nest 10 and 11 apps (`main.ts` compiled; `app.module.spec.ts` run by their Jest);
  * - `ci`: shell commands that `.ci/run` runs;
  * - `systemd`: shell commands that need a real systemd (run by `npm run test:systemd`).
  */
-export type ReadmeBlockRole = 'app' | 'fragment' | 'ci' | 'systemd';
+export type ReadmeBlockRole = 'app' | 'fragment' | 'commonjs' | 'ci' | 'systemd';
 
 export interface ReadmeBlock {
   readonly language: string;
@@ -16,13 +18,13 @@ export interface ReadmeBlock {
   /** 1-based line of the opening fence, for messages. */
   readonly line: number;
   readonly role: ReadmeBlockRole | undefined;
-  /** For `app` blocks: the file name the block is saved as. */
+  /** For `app` and `commonjs` blocks: the file name the block is saved as. */
   readonly file: string | undefined;
 }
 
 const FENCE = /^(\s*)```(\S*)\s*$/;
 const MARKER = /^\s*<!-- readme-test: (\S+)(?: (\S+))? -->\s*$/;
-const ROLES = new Set<string>(['app', 'fragment', 'ci', 'systemd']);
+const ROLES = new Set<string>(['app', 'fragment', 'commonjs', 'ci', 'systemd']);
 
 export function readReadmeBlocks(markdown: string): ReadmeBlock[] {
   const lines = markdown.split('\n');

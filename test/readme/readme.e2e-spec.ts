@@ -52,6 +52,9 @@ describe('README code blocks', () => {
     expect(unmarked).toEqual([]);
     const appFiles = withRole('app').map((block) => block.file);
     expect(appFiles).toEqual(['app.module.ts', 'main.ts', 'listener.ts', 'notifier.ts']);
+    // Taken from here by test/pack/apps.mjs, which fails if one is missing.
+    const commonjsFiles = withRole('commonjs').map((block) => block.file);
+    expect(commonjsFiles).toEqual(['main.ts', 'app.module.spec.ts']);
     expect(withRole('fragment').length).toBeGreaterThanOrEqual(2);
   });
 
