@@ -3,11 +3,12 @@
 // the same text goes to bench/results/latest.md. Needs the library built (npm run build).
 //
 //   node bench/run.mjs                 all cases (two to three minutes)
-//   node bench/run.mjs notify scale    only some: notify, lifecycle, overhead, scale
+//   node bench/run.mjs notify scale    only some: notify, lifecycle, overhead, scale, journal
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { runJournalCost } from './cases/journal-cost.mjs';
 import { runLifecycle } from './cases/lifecycle.mjs';
 import { runNotifyCost } from './cases/notify-cost.mjs';
 import { runScale } from './cases/scale.mjs';
@@ -38,7 +39,7 @@ const CASES = {
   },
   lifecycle: {
     title: '2, 3, 5 READY, STOPPING, bootstrap',
-    run: () => runLifecycle({ rounds: 24 }),
+    run: () => runLifecycle({ rounds: 16, warmRounds: 500 }),
   },
   overhead: {
     title: '4 watchdog overhead',
@@ -48,6 +49,11 @@ const CASES = {
         fastSet: { windows: 6, windowMs: 400 },
         eldResolutionMs: 1,
       }),
+  },
+  journal: {
+    title: '7 journal cost per log line',
+    run: () =>
+      runJournalCost({ runs: 10, lines: 2000, burst: 8, isolated: 10, idleMs: 20, reopened: 5 }),
   },
   scale: {
     title: '6 scale',
@@ -133,7 +139,7 @@ async function main() {
     '',
     renderTable(rows),
     '',
-    "Median, min and max are over repeated runs (n); p99 is given where n is a distribution of single events. Ratios are taken run by run (both sides measured in the same run) and then summarised, except the module / floor rows of cases 2 and 3, where each column is the module's statistic over the floor's, both from the same interleaved rounds.",
+    "Median, min and max are over repeated runs (n); p99 is given where n is hundreds of single events or more. Ratios are taken run by run (both sides measured in the same run) and then summarised, except the ratio rows of cases 2 and 3, where each column is one side's statistic over the other's, both from the same interleaved rounds.",
     '',
     ...results.flatMap((result) => result.notes).map((note) => `- ${note}`),
     '',

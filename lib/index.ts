@@ -31,7 +31,7 @@ export type {
   SystemdHealthIndicatorInput,
   SystemdHealthResult,
 } from './health/health-indicator.interface.js';
-export { JournaldLogger } from './journal/journald-logger.js';
+export { JournaldLogger, JOURNALD_LOGGER_FIELDS } from './journal/journald-logger.js';
 export type { JournaldLoggerOptions } from './journal/journald-logger.js';
 export { listenOnActivatedSocket } from './activation/listen-on-activated-socket.js';
 export type {

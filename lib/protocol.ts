@@ -20,3 +20,18 @@ export type { WatchdogPlan, WatchdogPlanInput } from './watchdog/watchdog-plan.j
 export { readListenFds, LISTEN_FDS_START } from './activation/listen-fds.js';
 export type { ListenFd, ListenFdsResult, ReadListenFdsOptions } from './activation/listen-fds.js';
 export { isJournalStream } from './journal/journal-stream.js';
+export {
+  encodeJournalEntry,
+  isJournalFieldName,
+  toJournalFieldName,
+  toJournalValue,
+  JOURNAL_ENTRY_MAX_FIELDS,
+  JOURNAL_FIELD_NAME_MAX_BYTES,
+} from './journal/journal-entry.js';
+export type { JournalField, JournalValue } from './journal/journal-entry.js';
+export { JOURNAL_SOCKET_PATH } from './journal/journal-socket.js';
+export { journaldDestination } from './journal/journald-destination.js';
+export type {
+  JournaldDestination,
+  JournaldDestinationOptions,
+} from './journal/journald-destination.js';

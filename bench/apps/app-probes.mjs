@@ -5,6 +5,7 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { summarize } from '../lib/stats.mjs';
+import { internalProvider } from './nest-internals.mjs';
 
 /**
  * @typedef {{ type: 'overhead', windows: number, windowMs: number, eldResolutionMs: number }} OverheadRequest
@@ -30,12 +31,11 @@ import { summarize } from '../lib/stats.mjs';
 /**
  * Wraps the watchdog's tick() and its gate's evaluate() to count and time them.
  * @param {import('@nestjs/common').INestApplication} app
- * @returns {Promise<TickCounter>}
+ * @returns {TickCounter}
  */
-async function observeTicks(app) {
-  // Internal path on purpose: the service is not exported, and only a bench looks inside.
-  const { SystemdWatchdogService } = await import('../../dist/watchdog/watchdog.service.js');
-  const watchdog = app.get(SystemdWatchdogService);
+function observeTicks(app) {
+  // An internal on purpose: the service is not exported, and only a bench looks inside.
+  const watchdog = internalProvider(app, 'SystemdWatchdogService');
   /** @type {TickCounter} */
   const counter = {
     calls: 0,
@@ -65,9 +65,8 @@ async function observeTicks(app) {
     }
   };
   // Private in TypeScript, a plain property at run time.
-  const gate = /** @type {{ gate?: import('../../dist/health/health-gate.js').HealthGate }} */ (
-    /** @type {unknown} */ (watchdog)
-  ).gate;
+  /** @type {{ evaluate(): Promise<{ status: string }> } | undefined} */
+  const gate = watchdog.gate;
   if (gate) {
     counter.observesRounds = true;
     const evaluate = gate.evaluate.bind(gate);
@@ -176,7 +175,7 @@ async function measureScale(request, counter) {
  * @param {{ observeTicks: boolean }} options
  */
 export async function installProbes(app, options) {
-  const counter = options.observeTicks ? await observeTicks(app) : undefined;
+  const counter = options.observeTicks ? observeTicks(app) : undefined;
   return {
     /** @param {OverheadRequest | ScaleRequest} request */
     async handle(request) {

@@ -240,8 +240,8 @@ function probeSends(transport) {
  * supervisor's notify(), which filters, encodes and sends READY and STOPPING, a stamp.
  */
 async function probeModule() {
-  const { SYSTEMD_SUPERVISOR } = await import('../../dist/systemd.constants.js');
-  const supervisor = app.get(SYSTEMD_SUPERVISOR);
+  const { internalProvider } = await import('./nest-internals.mjs');
+  const supervisor = internalProvider(app, 'SYSTEMD_SUPERVISOR');
   // Private in TypeScript, plain properties at run time.
   const socket = supervisor.notifier?.socket?.socket;
   if (socket) socket.send = stamping(socket.send, 'send');

@@ -9,7 +9,7 @@ import { unixDgram } from '../lib/notify-sink.mjs';
 
 /**
  * @typedef {{ socket: ReturnType<typeof unixDgram.createSocket>, dir: string, arrivals: { lines: string[], at: bigint }[], waiters: Set<() => void> }} Endpoint
- * @typedef {{ type: 'open' } | { type: 'close', path: string } | { type: 'waitFor', path: string, line: string, since: number }} Request
+ * @typedef {{ type: 'open' } | { type: 'close', path: string } | { type: 'waitFor', path: string, line: string, since: number } | { type: 'sync' }} Request
  */
 
 /** @type {Map<string, Endpoint>} */
@@ -59,6 +59,9 @@ process.on('message', (/** @type {Request & { id: number }} */ request) => {
   } else if (request.type === 'waitFor') {
     const endpoint = endpoints.get(request.path);
     if (endpoint) waitFor(endpoint, request.line, request.since, request.id);
+  } else if (request.type === 'sync') {
+    // Requests are taken in order: every earlier one (a waitFor) is in place by now.
+    process.send?.({ id: request.id });
   } else if (request.type === 'close') {
     const endpoint = endpoints.get(request.path);
     endpoints.delete(request.path);

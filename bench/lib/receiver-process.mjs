@@ -59,6 +59,14 @@ export class ReceiverProcess {
     return { index: reply.index, at: BigInt(reply.at) };
   }
 
+  /**
+   * Resolves once the receiver has taken every earlier request: a waitFor() asked before is
+   * in place, and the receiver is idle again, so the event it waits for can be set off.
+   */
+  async sync() {
+    await this.#ask({ type: 'sync' });
+  }
+
   /** @param {string} path */
   async close(path) {
     await this.#ask({ type: 'close', path });

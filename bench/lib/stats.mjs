@@ -62,6 +62,53 @@ export function pairedRatios(a, b) {
 }
 
 /**
+ * A bootstrap interval: `statistic` computed on `resamples` resamples of the indices
+ * 0..count-1 drawn with replacement, and the central `level` % of those values. The generator
+ * is seeded, so the same data give the same interval.
+ * @param {number} count
+ * @param {(indices: Uint32Array) => number} statistic
+ * @param {{ resamples?: number, level?: number, seed?: number }} [options]
+ * @returns {[number, number]}
+ */
+export function bootstrapInterval(
+  count,
+  statistic,
+  { resamples = 1000, level = 90, seed = 1 } = {},
+) {
+  let state = seed >>> 0;
+  // mulberry32: small, fast, and good enough to draw indices.
+  const random = () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+  };
+  const indices = new Uint32Array(count);
+  const values = [];
+  for (let r = 0; r < resamples; r++) {
+    for (let i = 0; i < count; i++) indices[i] = Math.floor(random() * count);
+    values.push(statistic(indices));
+  }
+  const tail = (100 - level) / 2;
+  return [percentile(values, tail), percentile(values, 100 - tail)];
+}
+
+/**
+ * Nearest-rank percentile of `values` at the given indices (with repeats), as
+ * {@link percentile} over that selection.
+ * @param {readonly number[]} values @param {Uint32Array} indices @param {number} p 0..100
+ */
+export function percentileAt(values, indices, p) {
+  const picked = new Float64Array(indices.length);
+  for (let i = 0; i < indices.length; i++) picked[i] = values[indices[i]];
+  picked.sort();
+  if (picked.length === 0) return Number.NaN;
+  const index = Math.ceil((p / 100) * picked.length) - 1;
+  return picked[Math.min(picked.length - 1, Math.max(0, index))];
+}
+
+/**
  * Least-squares slope of y over x.
  * @param {readonly number[]} xs @param {readonly number[]} ys
  */

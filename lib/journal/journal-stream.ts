@@ -1,5 +1,3 @@
-import { fstatSync } from 'node:fs';
-
 const JOURNAL_STREAM = /^(\d+):(\d+)$/;
 
 /**
@@ -15,7 +13,7 @@ export function isJournalStream(
   const match = JOURNAL_STREAM.exec(env.JOURNAL_STREAM ?? '');
   if (!match) return false;
   try {
-    const stat = fstatSync(fd, { bigint: true });
+    const stat = process.getBuiltinModule('node:fs').fstatSync(fd, { bigint: true });
     return stat.dev === BigInt(match[1]!) && stat.ino === BigInt(match[2]!);
   } catch {
     // A closed descriptor is not the journal.

@@ -67,9 +67,18 @@ describe('the built package', () => {
   });
 
   it.each([
-    ['the package is imported twice', "await import('nestjs-systemd'); await import('nestjs-systemd');"],
-    ['the package is required twice', "const r = createRequire(import.meta.url); r('nestjs-systemd'); r('nestjs-systemd');"],
-    ['its protocol entry comes from the other build', "await import('nestjs-systemd'); createRequire(import.meta.url)('nestjs-systemd/protocol');"],
+    [
+      'the package is imported twice',
+      "await import('nestjs-systemd'); await import('nestjs-systemd');",
+    ],
+    [
+      'the package is required twice',
+      "const r = createRequire(import.meta.url); r('nestjs-systemd'); r('nestjs-systemd');",
+    ],
+    [
+      'its protocol entry comes from the other build',
+      "await import('nestjs-systemd'); createRequire(import.meta.url)('nestjs-systemd/protocol');",
+    ],
   ])('says nothing when %s', async (_, source) => {
     const { stderr } = await runModule(`import { createRequire } from 'node:module'; ${source}`);
     expect(stderr).toBe('');

@@ -58,7 +58,6 @@ const STARTER_JEST = {
  * @property {boolean} everyNode booted under every Node version, or this one only
  * @property {{ '@nestjs/core': string, '@nestjs/schedule': string, '@nestjs/terminus': string }} majors
  * @property {string} loadTesting a script proving `nestjs-systemd/testing` loads in this format
- * @property {{ variable: string, why: string }} [optIn] run only when this variable is `1`
  */
 
 const NEST11 = {
@@ -211,10 +210,6 @@ export const APPS = [
     everyNode: true,
     majors: { '@nestjs/core': '10', '@nestjs/schedule': '4', '@nestjs/terminus': '10' },
     loadTesting: REQUIRE_TESTING,
-    optIn: {
-      variable: 'PACK_NEST10',
-      why: "JournaldLogger passes its options as Nest 10's ConsoleLogger context: colours and [object Object] in the journal",
-    },
   },
   {
     // The Nest 11 starter app installed with pnpm 10, unix-dgram's build allowed as the README says.
@@ -252,12 +247,6 @@ export const APPS = [
     loadTesting: REQUIRE_TESTING,
   },
 ];
-
-/** The apps this run covers: all but those whose opt-in variable is not set. */
-export function selectedApps() {
-  const skipped = APPS.filter((spec) => spec.optIn && process.env[spec.optIn.variable] !== '1');
-  return { apps: APPS.filter((spec) => !skipped.includes(spec)), skipped };
-}
 
 /** The first line of `// @ts-nocheck …` in an override, only there for the repo's own typecheck. */
 const TS_NOCHECK = /^\/\/ @ts-nocheck.*\n/;

@@ -6,8 +6,7 @@
 // - cjs-nest11: the Nest 11 starter (`nest new`): CommonJS, its own tsconfig, TypeScript 5.7
 //   and 5.8, and the same sources under classic `moduleResolution: node`; its Jest 29 + ts-jest
 //   setup runs a spec that creates the app with @nestjs/testing under a NotifyListener;
-// - cjs-nest10: the Nest 10 starter with @nestjs/schedule 4 and Terminus 10, the same checks
-//   (only with PACK_NEST10=1 for now: see its optIn in apps.mjs);
+// - cjs-nest10: the Nest 10 starter with @nestjs/schedule 4 and Terminus 10, the same checks;
 // - pnpm-nest11 and pnpm-nest11-unbuilt: the Nest 11 app installed with pnpm 10, with and
 //   without `onlyBuiltDependencies` for unix-dgram.
 //
@@ -28,14 +27,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import {
-  checkInstall,
-  compileApp,
-  createApp,
-  installApp,
-  selectedApps,
-  typescriptOf,
-} from './apps.mjs';
+import { checkInstall, compileApp, createApp, installApp, APPS, typescriptOf } from './apps.mjs';
 import { bootSupervised, bootUnbuilt } from './boot.mjs';
 import { buildAddons, installNode, selectedNodeTargets, useAddon } from './node-runtimes.mjs';
 import { runAsync, secondsSince } from './processes.mjs';
@@ -297,11 +289,7 @@ const workDir = await mkdtemp(join(tmpdir(), 'nestjs-systemd-pack-'));
 let passed = false;
 try {
   const targets = selectedNodeTargets();
-  const { apps, skipped } = selectedApps();
-  for (const spec of skipped) {
-    const { variable, why } = /** @type {NonNullable<AppSpec['optIn']>} */ (spec.optIn);
-    log(`skip ${spec.name}: ${why}; ${variable}=1 runs it`);
-  }
+  const apps = APPS;
   const tarball = await timed('pack', async () => pack(workDir));
   /** @type {Run} */
   const run = {

@@ -6,8 +6,13 @@ import { JournaldLogger, listenOnActivatedSocket } from 'nestjs-systemd';
 import { AppModule } from './app.module.js';
 
 async function bootstrap(): Promise<void> {
-  // The journal format on stderr as under systemd, whichever Nest major extends the logger.
-  const logger = new JournaldLogger({ journal: 'always', logLevels: ['log', 'warn', 'error'] });
+  // The journal format on stderr as under systemd, whichever Nest major extends the logger
+  // (entries on stderr, not over journald's socket, which this test has no stand-in for).
+  const logger = new JournaldLogger({
+    journal: 'always',
+    native: false,
+    logLevels: ['log', 'warn', 'error'],
+  });
   const app = await NestFactory.create(AppModule, { logger });
   app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   // The packaging test passes a socket, as a .socket unit would.
