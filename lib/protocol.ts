@@ -20,6 +20,7 @@ export type { WatchdogPlan, WatchdogPlanInput } from './watchdog/watchdog-plan.j
 export { readListenFds, LISTEN_FDS_START } from './activation/listen-fds.js';
 export type { ListenFd, ListenFdsResult, ReadListenFdsOptions } from './activation/listen-fds.js';
 export { isJournalStream } from './journal/journal-stream.js';
+export * from './credentials/index.js';
 export {
   encodeJournalEntry,
   isJournalFieldName,

@@ -113,6 +113,19 @@ await Promise.all(
 );
 await bundle.close();
 
+// The command-line tool is a program, not an entry point to share classes with: a bundle of its
+// own, ES module only, with nothing in common with the library's chunks.
+const cli = await rollup({
+  input: { cli: join(TSC_OUT, 'cli', 'main.js') },
+  external: (id) => !id.startsWith('.') && !isAbsolute(id),
+  plugins: [tscOutput],
+  onwarn(warning) {
+    throw new Error(`rollup: ${warning.message}`);
+  },
+});
+await cli.write({ dir: STAGED, format: 'es', entryFileNames: '[name].js', sourcemap: true });
+await cli.close();
+
 await cp(TYPES_OUT, join(STAGED, 'types'), { recursive: true });
 await cp(TYPES_OUT, join(STAGED, 'types-cjs'), { recursive: true });
 await writeFile(join(STAGED, 'types-cjs', 'package.json'), '{ "type": "commonjs" }\n');

@@ -8,9 +8,11 @@
  * - `commonjs <file>`: a file of a CommonJS app, compiled and run by `npm run test:pack` in
  *   the Nest 10 and 11 apps (`main.ts` compiled; `app.module.spec.ts` run by their Jest);
  * - `ci`: shell commands that `.ci/run` runs;
+ * - `cli`: `npx nestjs-systemd` commands, run by test/cli/readme-unit-commands.spec.ts (the
+ *   block's other commands are the reader's);
  * - `systemd`: shell commands that need a real systemd (run by `npm run test:systemd`).
  */
-export type ReadmeBlockRole = 'app' | 'fragment' | 'commonjs' | 'ci' | 'systemd';
+export type ReadmeBlockRole = 'app' | 'fragment' | 'commonjs' | 'ci' | 'cli' | 'systemd';
 
 export interface ReadmeBlock {
   readonly language: string;
@@ -24,7 +26,7 @@ export interface ReadmeBlock {
 
 const FENCE = /^(\s*)```(\S*)\s*$/;
 const MARKER = /^\s*<!-- readme-test: (\S+)(?: (\S+))? -->\s*$/;
-const ROLES = new Set<string>(['app', 'fragment', 'commonjs', 'ci', 'systemd']);
+const ROLES = new Set<string>(['app', 'fragment', 'commonjs', 'ci', 'cli', 'systemd']);
 
 export function readReadmeBlocks(markdown: string): ReadmeBlock[] {
   const lines = markdown.split('\n');

@@ -29,6 +29,7 @@ const BUILD_OUTPUTS = [
   'test/fixtures/dist/systemd-slow-shutdown.js',
   'test/fixtures/dist/systemd-own-sighup.js',
   'test/fixtures/dist/systemd-slow-transport.js',
+  'test/fixtures/dist/credential-app.js',
 ];
 
 export async function assertBuilt(): Promise<void> {

@@ -1,0 +1,98 @@
+/** Every text of the `nestjs-systemd` command, in one place: each names the value and the fix. */
+export const cliMessages = {
+  // Values (checked by the generator).
+  notAbsolute: (option: string, path: string) =>
+    `${option} ${JSON.stringify(path)} must be an absolute path (systemd resolves nothing relative)`,
+  unsafePath: (option: string, path: string) =>
+    `${option} ${JSON.stringify(path)} contains whitespace, a quote, a backslash or a control ` +
+    'character; use a path without them',
+  notNormalized: (option: string, path: string, normalized: string) =>
+    `${option} ${JSON.stringify(path)} is not a normalized path; write ${JSON.stringify(normalized)}`,
+  badDirectoryName: (option: string, name: string) =>
+    `${option} ${JSON.stringify(name)} must be a relative directory name such as my-app ` +
+    '(letters, digits, "_", "-", "." and "/" between parts; no "..")',
+  outOfRange: (option: string, value: string, min: number, max: number) =>
+    `${option} ${JSON.stringify(value)} must be a whole number from ${min} to ${max}`,
+  privilegedPort: (port: number) =>
+    `--port ${port} is below 1024, which only a process with CAP_NET_BIND_SERVICE may bind, and ` +
+    'the service runs without capabilities: add --socket (systemd binds the port and passes it ' +
+    'to the app), or use a port from 1024 up behind a reverse proxy',
+  badHost: (host: string) =>
+    `--host ${JSON.stringify(host)} is neither an IP address nor a host name`,
+  socketNeedsAddress: (host: string) =>
+    `--host ${JSON.stringify(host)} is a name, but a socket unit's ListenStream= takes an IP ` +
+    'address: use 127.0.0.1, ::1, 0.0.0.0 or ::',
+  rootUser: () =>
+    '--user root would run the app as root, defeating the sandbox: leave --user out ' +
+    '(DynamicUser=yes, a fresh uid for each run) or name an unprivileged user',
+  badUser: (user: string) =>
+    `--user ${JSON.stringify(user)} is not a valid user name (letters, digits, "_" and "-", ` +
+    'starting with a letter or "_", at most 32 characters)',
+  badUnitName: (name: string) =>
+    `${JSON.stringify(name)} cannot name a unit (letters, digits and ":_.\\-" only, no "@", at ` +
+    'most 200 characters): pass --name',
+  badDescription: (description: string) =>
+    `--description ${JSON.stringify(description)} must be one non-empty line`,
+  badEnvName: (name: string) =>
+    `--env ${JSON.stringify(name)}: a variable name is letters, digits and "_", not starting with a digit`,
+  badEnvValue: (name: string) => `--env ${name}: the value must be one line`,
+  badCredentialName: (name: string, problem: string) =>
+    `--credential ${JSON.stringify(name)} is not a valid credential name: ${problem}`,
+  unusualCredentialName: (name: string) =>
+    `--credential ${JSON.stringify(name)}: use letters, digits and "_.@+-" in a credential name`,
+  duplicateCredential: (name: string) => `--credential ${name} is given twice`,
+  badIpAllow: (entry: string) =>
+    `--ip-allow ${JSON.stringify(entry)} is not an IP address, an address/prefix (10.0.0.0/8) or ` +
+    'one of localhost, link-local, multicast, any',
+
+  // The command line.
+  usageHint: () => 'Run `nestjs-systemd unit --help` for the options.',
+  unknownCommand: (command: string) =>
+    `unknown command ${JSON.stringify(command)}: the only command is "unit"`,
+  noCommand: () => 'no command given: the only command is "unit"',
+  unknownOption: (option: string) => `unknown option ${option}`,
+  missingValue: (option: string) => `option ${option} needs a value`,
+  noValueTaken: (option: string) => `option ${option} takes no value: write ${option} alone`,
+  dashValue: (option: string) =>
+    `option ${option} is followed by something starting with "-": give its value, or write ` +
+    `${option}=-VALUE if the value really starts with a dash`,
+  unexpectedArgument: (argument: string) =>
+    `unexpected argument ${JSON.stringify(argument)} (options start with --)`,
+  notANumber: (option: string, value: string) =>
+    `${option} ${JSON.stringify(value)} is not a whole number`,
+  badCredentialSpec: (spec: string) =>
+    `--credential ${JSON.stringify(spec)} must be name=/absolute/path/to/secret, such as ` +
+    'db-password=/etc/my-app/db-password',
+  badEnvSpec: (spec: string) => `--env ${JSON.stringify(spec)} must be NAME=value`,
+
+  // The app's folder.
+  noPackageJson: (dir: string) =>
+    `no package.json in ${dir}: run this in your app's folder, or pass --app DIR`,
+  unreadableJson: (path: string, reason: string) => `${path} cannot be read: ${reason}`,
+  noName: (path: string) => `${path} has no "name": pass --name`,
+  noEntry: (tried: readonly string[], from: string) =>
+    `no built entry found: tried ${tried.join(', ')} (${from}). Build the app first ` +
+    '(npm run build), or name the built file with --entry',
+  entryMissing: (path: string) =>
+    `--entry ${path} does not exist: build the app first (npm run build), or fix the path`,
+  entryNotJs: (path: string) =>
+    `--entry ${path} is not JavaScript (.js, .mjs or .cjs): node runs the built file, not the sources`,
+
+  // Output.
+  outNotDirectory: (dir: string) => `--out ${dir} exists and is not a directory`,
+  wouldOverwrite: (paths: readonly string[]) =>
+    `${paths.join(' and ')} already exist${paths.length === 1 ? 's' : ''}: nothing written. ` +
+    'Pass --force to replace them',
+  writeFailed: (dir: string, reason: string) =>
+    `cannot write to ${dir}: ${reason}; nothing written`,
+  wrote: (paths: readonly string[]) => `wrote ${paths.join(' and ')}`,
+
+  // Warnings: the unit is written, but will not work as it is.
+  underHome: (what: string, path: string) =>
+    `warning: ${what} ${path} is under a home directory, which ProtectHome=yes hides from the ` +
+    'service (and DynamicUser= could not read anyway): the service would fail with ' +
+    'status=203/EXEC or 200/CHDIR. Install the app and node outside /home and /root (/opt, ' +
+    '/srv, /usr/bin/node), or pass --working-directory and --node for where they will be',
+  nodeMissing: (path: string) =>
+    `warning: --node ${path} does not exist on this machine; make sure it does on the target`,
+} as const;

@@ -1,0 +1,325 @@
+// The command line around the unit generator: argv and the file system in, unit files out.
+// `nestjs-systemd unit [options]`; see USAGE.
+import { existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { CliError, readAppProject, type AppProject } from './app-project.js';
+import { cliMessages } from './cli.messages.js';
+import { generateUnits, type GeneratedUnit } from './unit-generator.js';
+import {
+  UNIT_DEFAULTS,
+  UnitOptionsError,
+  unitNameFromPackageName,
+  type UnitCredential,
+  type UnitEnvironmentVariable,
+  type UnitOptions,
+} from './unit-options.js';
+
+/** What the command reads from and writes to, besides the file system: real in bin, fake in tests. */
+export interface CliIo {
+  readonly cwd: string;
+  /** The node binary running the command: the unit's default `ExecStart=` binary. */
+  readonly execPath: string;
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+}
+
+export const USAGE = `Usage: nestjs-systemd unit [options]
+
+Writes a systemd service unit for the NestJS app in the current folder (or --app DIR): node
+started directly on the built entry, Type=notify, a health-gated watchdog, clean stops, and a
+sandbox that systemd-analyze security rates SAFE. Every setting in it says why it is there.
+Nothing is asked, and nothing is written when an option is wrong.
+
+The app:
+  --app DIR                the app's folder, with package.json (default: the current folder)
+  --entry FILE             the built entry (default: found as \`nest start\` finds it, from
+                           nest-cli.json and tsconfig: dist/main.js)
+  --name NAME              the unit's name (default: package.json "name")
+  --description TEXT       Description= (default: package.json "description", else the name)
+  --node PATH              the node binary (default: the one running this command)
+  --working-directory DIR  where the app is on the target host (default: --app); ExecStart=
+                           runs the entry from there
+
+Listening:
+  --port N                 PORT for the app (default ${UNIT_DEFAULTS.port})
+  --host ADDRESS           HOST for the app (default ${UNIT_DEFAULTS.host}, reachable through
+                           loopback only)
+  --socket                 also write NAME.socket: systemd binds the port and passes it
+  --instances              template units NAME@.service and NAME@.socket (ReusePort=yes): several
+                           instances on one port, restarted one at a time
+
+Supervision:
+  --watchdog-sec N         WatchdogSec= (default ${UNIT_DEFAULTS.watchdogSec}; 0 for none)
+  --timeout-stop-sec N     TimeoutStopSec=, the time Nest's shutdown may take (default ${UNIT_DEFAULTS.timeoutStopSec})
+
+Identity and files:
+  --user NAME              run as this existing user (default: DynamicUser=yes)
+  --state-directory NAME   writable /var/lib/NAME, kept across restarts ($STATE_DIRECTORY)
+  --cache-directory NAME   writable /var/cache/NAME ($CACHE_DIRECTORY)
+
+Configuration and secrets:
+  --env NAME=VALUE         an Environment= variable (repeatable); never a secret
+  --environment-file PATH  EnvironmentFile= (KEY=value lines)
+  --credential NAME=PATH   LoadCredential=NAME:PATH (repeatable): the app reads the secret with
+                           readSystemdCredential('NAME'), never from its environment
+  --ip-allow ADDRESS       also allow traffic with ADDRESS or ADDRESS/PREFIX (repeatable): a
+                           database, an API, the DNS server
+
+Output:
+  --out DIR                write the files into DIR (created if missing), not to stdout
+  --force                  replace files that already exist in DIR
+  -h, --help               this help
+
+Examples:
+  npx nestjs-systemd unit --port 3000 > my-app.service
+  npx nestjs-systemd unit --working-directory /opt/my-app --node /usr/bin/node \\
+    --credential db-password=/etc/my-app/db-password --ip-allow 10.0.0.5 --out deploy
+  npx nestjs-systemd unit --instances --port 3000 --out /etc/systemd/system
+`;
+
+const OPTIONS = {
+  app: { type: 'string' },
+  entry: { type: 'string' },
+  name: { type: 'string' },
+  description: { type: 'string' },
+  node: { type: 'string' },
+  'working-directory': { type: 'string' },
+  port: { type: 'string' },
+  host: { type: 'string' },
+  socket: { type: 'boolean' },
+  instances: { type: 'boolean' },
+  'watchdog-sec': { type: 'string' },
+  'timeout-stop-sec': { type: 'string' },
+  user: { type: 'string' },
+  'state-directory': { type: 'string' },
+  'cache-directory': { type: 'string' },
+  env: { type: 'string', multiple: true },
+  'environment-file': { type: 'string' },
+  credential: { type: 'string', multiple: true },
+  'ip-allow': { type: 'string', multiple: true },
+  out: { type: 'string' },
+  force: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies ParseArgsConfig['options'];
+
+/** Options that shape where the files go, not what they say: left out of the header's command. */
+const NOT_IN_HEADER = new Set(['app', 'out', 'force', 'help']);
+
+type Parsed = ReturnType<typeof parseCommandLine>;
+
+function usageError(message: string): CliError {
+  return new CliError(`${message}\n${cliMessages.usageHint()}`, 2);
+}
+
+function parseCommandLine(argv: readonly string[]) {
+  try {
+    return parseArgs({
+      args: [...argv],
+      options: OPTIONS,
+      strict: true,
+      allowPositionals: true,
+      tokens: true,
+    });
+  } catch (error) {
+    const { code, message } = error as { code?: unknown; message?: unknown };
+    const text = typeof message === 'string' ? message : String(error);
+    // parseArgs names the option in quotes: "Unknown option '--prot'".
+    const option = /'(-[^' ]+)/.exec(text)?.[1] ?? text;
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+      throw usageError(cliMessages.unknownOption(option));
+    }
+    if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+      if (text.includes('does not take an argument')) {
+        throw usageError(cliMessages.noValueTaken(option));
+      }
+      if (text.includes('ambiguous')) throw usageError(cliMessages.dashValue(option));
+      throw usageError(cliMessages.missingValue(option));
+    }
+    throw usageError(text);
+  }
+}
+
+function wholeNumber(option: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!/^\d+$/.test(value)) throw usageError(cliMessages.notANumber(`--${option}`, value));
+  return Number(value);
+}
+
+function credentials(specs: readonly string[] | undefined): UnitCredential[] {
+  return (specs ?? []).map((spec) => {
+    const at = spec.indexOf('=');
+    const name = spec.slice(0, at);
+    const path = spec.slice(at + 1);
+    if (at <= 0 || !isAbsolute(path)) throw usageError(cliMessages.badCredentialSpec(spec));
+    return { name, path };
+  });
+}
+
+function environment(specs: readonly string[] | undefined): UnitEnvironmentVariable[] {
+  return (specs ?? []).map((spec) => {
+    const at = spec.indexOf('=');
+    if (at <= 0) throw usageError(cliMessages.badEnvSpec(spec));
+    return { name: spec.slice(0, at), value: spec.slice(at + 1) };
+  });
+}
+
+/** A word a POSIX shell reads back as it is. */
+function shellWord(word: string): string {
+  // oxlint-disable-next-line no-control-regex
+  const printable = word.replace(/[\x00-\x1f\x7f]/g, '?');
+  return /^[\w@%+=:,./-]+$/.test(printable) ? printable : `'${printable.replaceAll("'", `'\\''`)}'`;
+}
+
+/** The command line, as the units' header repeats it. */
+function commandLine(parsed: Parsed): string[] {
+  const words = ['npx', 'nestjs-systemd', 'unit'];
+  for (const token of parsed.tokens) {
+    if (token.kind !== 'option' || NOT_IN_HEADER.has(token.name)) continue;
+    words.push(`--${token.name}`);
+    if (token.value !== undefined) words.push(token.value);
+  }
+  return words.map(shellWord);
+}
+
+const HOME_DIRECTORIES = ['/home', '/root', '/run/user'];
+
+function underHome(path: string): boolean {
+  return HOME_DIRECTORIES.some((home) => path === home || path.startsWith(`${home}/`));
+}
+
+/** The generator's options from the command line and the app's folder; warnings about the result. */
+function unitOptions(
+  parsed: Parsed,
+  project: AppProject,
+  io: CliIo,
+): { options: UnitOptions; warnings: string[] } {
+  const values = parsed.values;
+  const warnings: string[] = [];
+  const name =
+    values.name ??
+    (project.packageName === undefined ? undefined : unitNameFromPackageName(project.packageName));
+  if (name === undefined) throw new CliError(cliMessages.noName(join(project.dir, 'package.json')));
+  const nodePath = values.node ?? io.execPath;
+  if (values.node !== undefined && isAbsolute(nodePath) && !existsSync(nodePath)) {
+    warnings.push(cliMessages.nodeMissing(nodePath));
+  }
+  const workingDirectory = values['working-directory'] ?? project.dir;
+  const fromApp = relative(project.dir, project.entry);
+  const entryPath =
+    fromApp.startsWith('..') || isAbsolute(fromApp)
+      ? project.entry
+      : join(workingDirectory, fromApp);
+  for (const [what, path] of [
+    ['node', nodePath],
+    ['the working directory', workingDirectory],
+  ] as const) {
+    if (underHome(path)) warnings.push(cliMessages.underHome(what, path));
+  }
+  const options: UnitOptions = {
+    name,
+    description: values.description ?? project.description ?? name,
+    nodePath,
+    entryPath,
+    workingDirectory,
+    port: wholeNumber('port', values.port, UNIT_DEFAULTS.port),
+    host: values.host ?? UNIT_DEFAULTS.host,
+    watchdogSec: wholeNumber('watchdog-sec', values['watchdog-sec'], UNIT_DEFAULTS.watchdogSec),
+    timeoutStopSec: wholeNumber(
+      'timeout-stop-sec',
+      values['timeout-stop-sec'],
+      UNIT_DEFAULTS.timeoutStopSec,
+    ),
+    ...(values.user === undefined ? {} : { user: values.user }),
+    ...(values['state-directory'] === undefined
+      ? {}
+      : { stateDirectory: values['state-directory'] }),
+    ...(values['cache-directory'] === undefined
+      ? {}
+      : { cacheDirectory: values['cache-directory'] }),
+    ...(values['environment-file'] === undefined
+      ? {}
+      : { environmentFile: values['environment-file'] }),
+    environment: environment(values.env),
+    credentials: credentials(values.credential),
+    ipAllow: values['ip-allow'] ?? [],
+    socket: values.socket ?? false,
+    instances: values.instances ?? false,
+    commandLine: commandLine(parsed),
+  };
+  return { options, warnings };
+}
+
+/** Writes every file or none: each to a temporary name first, renamed into place at the end. */
+function writeUnits(dir: string, units: readonly GeneratedUnit[], force: boolean): string[] {
+  if (existsSync(dir) && !statSync(dir).isDirectory()) {
+    throw new CliError(cliMessages.outNotDirectory(dir));
+  }
+  const targets = units.map((unit) => join(dir, unit.fileName));
+  const existing = targets.filter((target) => existsSync(target));
+  if (existing.length > 0 && !force) throw new CliError(cliMessages.wouldOverwrite(existing));
+  const temporary: string[] = [];
+  try {
+    mkdirSync(dir, { recursive: true });
+    for (const unit of units) {
+      const path = join(dir, `.${unit.fileName}.${process.pid}.tmp`);
+      writeFileSync(path, unit.text, { mode: 0o644, flag: 'wx' });
+      temporary.push(path);
+    }
+    temporary.forEach((path, i) => renameSync(path, targets[i]!));
+  } catch (error) {
+    for (const path of temporary) rmSync(path, { force: true });
+    const message = (error as { message?: unknown } | null)?.message;
+    throw new CliError(cliMessages.writeFailed(dir, String(message ?? error)));
+  }
+  return targets;
+}
+
+function runUnit(parsed: Parsed, io: CliIo): void {
+  const appDir = resolve(io.cwd, parsed.values.app ?? '.');
+  const project = readAppProject(appDir, parsed.values.entry);
+  const { options, warnings } = unitOptions(parsed, project, io);
+  let units: GeneratedUnit[];
+  try {
+    units = generateUnits(options);
+  } catch (error) {
+    if (error instanceof UnitOptionsError) throw usageError(error.message);
+    throw error;
+  }
+  if (parsed.values.out === undefined) {
+    io.stdout(units.map((unit) => unit.text).join('\n'));
+  } else {
+    const written = writeUnits(
+      resolve(io.cwd, parsed.values.out),
+      units,
+      parsed.values.force ?? false,
+    );
+    io.stdout(`${cliMessages.wrote(written)}\n`);
+  }
+  for (const warning of warnings) io.stderr(`nestjs-systemd: ${warning}\n`);
+}
+
+/**
+ * Runs `nestjs-systemd <argv>` and returns the exit code: 0, 1 when the app or the file system
+ * is at fault, 2 for a wrong command line. Errors go to `io.stderr` as one message; when the
+ * command fails, nothing has been written.
+ */
+export function runCli(argv: readonly string[], io: CliIo): number {
+  try {
+    const parsed = parseCommandLine(argv);
+    const [command, ...extra] = parsed.positionals;
+    if (parsed.values.help) {
+      io.stdout(USAGE);
+      return 0;
+    }
+    if (command === undefined) throw usageError(cliMessages.noCommand());
+    if (command !== 'unit') throw usageError(cliMessages.unknownCommand(command));
+    if (extra.length > 0) throw usageError(cliMessages.unexpectedArgument(extra[0]!));
+    runUnit(parsed, io);
+    return 0;
+  } catch (error) {
+    if (!(error instanceof CliError)) throw error;
+    io.stderr(`nestjs-systemd: ${error.message}\n`);
+    return error.exitCode;
+  }
+}

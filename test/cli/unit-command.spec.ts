@@ -1,0 +1,334 @@
+// `nestjs-systemd unit` in this process (runCli with captured output), on real app folders:
+// how it finds the app's name and built entry, its errors, and writing with --out. The same
+// command as a child process: unit-command.e2e-spec.ts.
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseJsonc } from '../../lib/cli/app-project.js';
+import { runCli, USAGE } from '../../lib/cli/cli.js';
+import { appFolder, BUILT_APP, removeAppFolder, type AppFiles } from './app-folder.js';
+import { value, values } from './unit-text.js';
+
+const NODE = '/usr/local/bin/node-for-tests';
+
+interface Run {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+function run(cwd: string, ...argv: string[]): Run {
+  let stdout = '';
+  let stderr = '';
+  const code = runCli(argv, {
+    cwd,
+    execPath: NODE,
+    stdout: (text) => void (stdout += text),
+    stderr: (text) => void (stderr += text),
+  });
+  return { code, stdout, stderr };
+}
+
+const folders: string[] = [];
+afterAll(() => folders.forEach(removeAppFolder));
+
+function app(files: AppFiles = BUILT_APP): string {
+  const dir = appFolder(files);
+  folders.push(dir);
+  return dir;
+}
+
+describe('the app folder', () => {
+  it("gives the name, the description, and dist/main.js run by this command's node", () => {
+    const dir = app();
+    const { code, stdout, stderr } = run(dir, 'unit');
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+    expect(stdout).toMatch(/^# my-app\.service, written by `nestjs-systemd unit`/);
+    expect(value(stdout, 'Unit', 'Description')).toBe('My Nest app');
+    expect(value(stdout, 'Service', 'ExecStart')).toBe(`${NODE} ${dir}/dist/main.js`);
+    expect(value(stdout, 'Service', 'WorkingDirectory')).toBe(dir);
+  });
+
+  it('prefers <outDir>/<sourceRoot>/<entryFile>.js, as nest start does', () => {
+    const dir = app({ ...BUILT_APP, 'dist/src/main.js': '' });
+    expect(value(run(dir, 'unit').stdout, 'Service', 'ExecStart')).toBe(
+      `${NODE} ${dir}/dist/src/main.js`,
+    );
+  });
+
+  it("follows nest-cli.json's entryFile and tsConfigPath, and outDir through extends", () => {
+    const dir = app({
+      'package.json': { name: 'api' },
+      'nest-cli.json': {
+        sourceRoot: 'apps/api/src',
+        entryFile: 'server',
+        compilerOptions: { tsConfigPath: 'apps/api/tsconfig.app.json' },
+      },
+      'tsconfig.json': { compilerOptions: { outDir: './build' } },
+      'apps/api/tsconfig.app.json': '{ "extends": "../../tsconfig", // no .json\n }',
+      'build/server.js': '',
+    });
+    expect(value(run(dir, 'unit').stdout, 'Service', 'ExecStart')).toBe(
+      `${NODE} ${dir}/build/server.js`,
+    );
+  });
+
+  it("uses Nest's defaults without nest-cli.json and tsconfig", () => {
+    const dir = app({ 'package.json': { name: 'bare' }, 'dist/main.js': '' });
+    const { stdout } = run(dir, 'unit');
+    expect(value(stdout, 'Service', 'ExecStart')).toBe(`${NODE} ${dir}/dist/main.js`);
+    expect(value(stdout, 'Unit', 'Description')).toBe('bare');
+  });
+
+  it('names the unit after a scoped package without its @', () => {
+    const dir = app({ ...BUILT_APP, 'package.json': { name: '@acme/billing' } });
+    expect(run(dir, 'unit').stdout).toMatch(/^# acme-billing\.service/);
+  });
+
+  it('takes --entry, --name, --description, --node and --working-directory', () => {
+    const dir = app({ ...BUILT_APP, 'out/server.mjs': '' });
+    const { stdout, code } = run(
+      dir,
+      'unit',
+      '--entry',
+      'out/server.mjs',
+      '--name',
+      'api',
+      '--description',
+      'The API',
+      '--node',
+      '/usr/bin/node',
+      '--working-directory',
+      '/opt/api',
+    );
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^# api\.service/);
+    expect(value(stdout, 'Unit', 'Description')).toBe('The API');
+    expect(value(stdout, 'Service', 'ExecStart')).toBe('/usr/bin/node /opt/api/out/server.mjs');
+    expect(value(stdout, 'Service', 'WorkingDirectory')).toBe('/opt/api');
+  });
+
+  it('reads the app from --app DIR, relative to the current folder', () => {
+    const dir = app();
+    const { stdout } = run(join(dir, '..'), 'unit', '--app', 'app');
+    expect(value(stdout, 'Service', 'WorkingDirectory')).toBe(dir);
+  });
+
+  it('passes every option through, as the usage names them', () => {
+    const dir = app();
+    const { code, stdout } = run(
+      dir,
+      'unit',
+      '--port=8080',
+      '--host',
+      '::1',
+      '--watchdog-sec',
+      '4',
+      '--timeout-stop-sec',
+      '30',
+      '--user',
+      'my-app',
+      '--state-directory',
+      'my-app',
+      '--cache-directory',
+      'my-app',
+      '--environment-file',
+      '/etc/my-app/env',
+      '--env',
+      'LOG_LEVEL=debug',
+      '--credential',
+      'db-password=/etc/my-app/db=password',
+      '--ip-allow',
+      '10.0.0.5',
+      '--socket',
+    );
+    expect(code).toBe(0);
+    expect(value(stdout, 'Service', 'WatchdogSec')).toBe('4');
+    expect(value(stdout, 'Service', 'TimeoutStopSec')).toBe('30');
+    expect(value(stdout, 'Service', 'User')).toBe('my-app');
+    expect(value(stdout, 'Service', 'StateDirectory')).toBe('my-app');
+    expect(value(stdout, 'Service', 'CacheDirectory')).toBe('my-app');
+    expect(value(stdout, 'Service', 'EnvironmentFile')).toBe('/etc/my-app/env');
+    expect(values(stdout, 'Service', 'Environment')).toEqual([
+      'NODE_ENV=production PORT=8080 HOST=::1',
+      '"LOG_LEVEL=debug"',
+    ]);
+    // Split at the first "=": the path may hold one.
+    expect(value(stdout, 'Service', 'LoadCredential')).toBe('db-password:/etc/my-app/db=password');
+    expect(value(stdout, 'Service', 'IPAddressAllow')).toBe('localhost 10.0.0.5');
+    expect(value(stdout, 'Socket', 'ListenStream')).toBe('[::1]:8080');
+    expect(stdout).toContain('--port 8080 --host ::1 --watchdog-sec 4');
+  });
+
+  it('writes the template pair with --instances', () => {
+    const { stdout } = run(app(), 'unit', '--instances');
+    expect(stdout).toMatch(/^# my-app@\.service/);
+    expect(stdout).toContain('\n# my-app@.socket, written by');
+    expect(value(stdout, 'Socket', 'ReusePort')).toBe('yes');
+  });
+
+  it('warns, and still writes, when node or the app is under a home directory', () => {
+    const dir = app();
+    const { code, stdout, stderr } = run(dir, 'unit', '--node', '/root/.nvm/bin/node');
+    expect(code).toBe(0);
+    expect(stdout).toContain('ExecStart=/root/.nvm/bin/node');
+    expect(stderr).toMatch(
+      /^nestjs-systemd: warning: --node \/root\/.nvm\/bin\/node does not exist/,
+    );
+    expect(stderr).toContain('warning: node /root/.nvm/bin/node is under a home directory');
+    expect(stderr).toContain('ProtectHome=yes');
+  });
+});
+
+describe('errors: one message, a non-zero exit, nothing written', () => {
+  it.each<[string, string[], number, RegExp]>([
+    ['an unknown option', ['unit', '--prot', '3000'], 2, /^unknown option --prot\n/],
+    ['a missing value', ['unit', '--port'], 2, /^option --port needs a value/],
+    ['a value for a flag', ['unit', '--socket=yes'], 2, /^option --socket takes no value/],
+    ['a negative number', ['unit', '--port', '-1'], 2, /^option --port is followed by .*"-"/],
+    ['a negative number, =', ['unit', '--port=-1'], 2, /^--port "-1" is not a whole number/],
+    ['a port out of range', ['unit', '--port', '70000'], 2, /from 1 to 65535/],
+    ['a port that is not a number', ['unit', '--port', '3e3'], 2, /"3e3" is not a whole number/],
+    ['a privileged port', ['unit', '--port', '443'], 2, /below 1024/],
+    ['a credential without a path', ['unit', '--credential', 'db-password'], 2, /name=\/absolute/],
+    ['a relative credential path', ['unit', '--credential', 'db=secret'], 2, /name=\/absolute/],
+    ['a credential with a slash', ['unit', '--credential', 'a/b=/x'], 2, /contains a slash/],
+    ['an --env without =', ['unit', '--env', 'DEBUG'], 2, /--env "DEBUG" must be NAME=value/],
+    ['a bad --ip-allow', ['unit', '--ip-allow', 'db.internal'], 2, /--ip-allow "db.internal"/],
+    ['no command', [], 2, /^no command given/],
+    ['another command', ['service'], 2, /^unknown command "service"/],
+    ['an extra argument', ['unit', 'extra'], 2, /^unexpected argument "extra"/],
+    [
+      'a missing --entry',
+      ['unit', '--entry', 'dist/nope.js'],
+      1,
+      /--entry .*nope.js does not exist/,
+    ],
+    ['a TypeScript --entry', ['unit', '--entry', 'src/main.ts'], 1, /is not JavaScript/],
+  ])('%s', (_, argv, exitCode, message) => {
+    const dir = app({ ...BUILT_APP, 'src/main.ts': '' });
+    const { code, stdout, stderr } = run(dir, '--out', 'units', ...argv);
+    expect(code).toBe(exitCode);
+    expect(stdout).toBe('');
+    expect(stderr.startsWith('nestjs-systemd: ')).toBe(true);
+    expect(stderr.slice('nestjs-systemd: '.length)).toMatch(message);
+    if (exitCode === 2) expect(stderr).toContain('Run `nestjs-systemd unit --help`');
+    expect(existsSync(join(dir, 'units'))).toBe(false);
+  });
+
+  it('lists what it tried when the app is not built', () => {
+    const { 'dist/main.js': _built, ...unbuilt } = BUILT_APP;
+    const dir = app(unbuilt);
+    const { code, stderr } = run(dir, 'unit');
+    expect(code).toBe(1);
+    expect(stderr).toBe(
+      'nestjs-systemd: no built entry found: tried dist/src/main.js, dist/main.js (sourceRoot ' +
+        '"src" and entryFile "main" from nest-cli.json, outDir "dist" from ' +
+        'tsconfig.build.json). Build the app first (npm run build), or name the built file with ' +
+        '--entry\n',
+    );
+  });
+
+  it('needs a package.json, and a name', () => {
+    const empty = app({ 'dist/main.js': '' });
+    expect(run(empty, 'unit').stderr).toMatch(
+      /no package.json in .*: run this in your app's folder/,
+    );
+    const nameless = app({ ...BUILT_APP, 'package.json': { private: true } });
+    expect(run(nameless, 'unit').stderr).toMatch(/package.json has no "name": pass --name/);
+    expect(run(nameless, 'unit', '--name', 'x').code).toBe(0);
+  });
+
+  it('reports a broken nest-cli.json by its path', () => {
+    const dir = app({ ...BUILT_APP, 'nest-cli.json': '{ "sourceRoot": ' });
+    expect(run(dir, 'unit').stderr).toMatch(/nest-cli.json cannot be read: /);
+  });
+});
+
+describe('--out', () => {
+  it('writes the files into the folder, creating it', () => {
+    const dir = app();
+    const { code, stdout } = run(dir, 'unit', '--socket', '--out', 'deploy/systemd');
+    const out = join(dir, 'deploy/systemd');
+    expect(code).toBe(0);
+    expect(stdout).toBe(`wrote ${out}/my-app.service and ${out}/my-app.socket\n`);
+    expect(readdirSync(out).toSorted()).toEqual(['my-app.service', 'my-app.socket']);
+    expect(readFileSync(join(out, 'my-app.socket'), 'utf8')).toContain('ListenStream=');
+    // --out and --force shape the writing, not the unit: not in its header.
+    expect(readFileSync(join(out, 'my-app.service'), 'utf8')).toContain(
+      '#   npx nestjs-systemd unit --socket\n',
+    );
+  });
+
+  it('replaces nothing without --force, and says which files are in the way', () => {
+    const dir = app();
+    const out = join(dir, 'units');
+    expect(run(dir, 'unit', '--socket', '--out', out).code).toBe(0);
+    writeFileSync(join(out, 'my-app.socket'), 'mine');
+    const before = readFileSync(join(out, 'my-app.service'), 'utf8');
+
+    const refused = run(dir, 'unit', '--socket', '--port', '4000', '--out', out);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toBe(
+      `nestjs-systemd: ${out}/my-app.service and ${out}/my-app.socket already exist: nothing ` +
+        'written. Pass --force to replace them\n',
+    );
+    expect(readFileSync(join(out, 'my-app.service'), 'utf8')).toBe(before);
+    expect(readFileSync(join(out, 'my-app.socket'), 'utf8')).toBe('mine');
+
+    expect(run(dir, 'unit', '--socket', '--port', '4000', '--out', out, '--force').code).toBe(0);
+    expect(readFileSync(join(out, 'my-app.socket'), 'utf8')).toContain('127.0.0.1:4000');
+    expect(readdirSync(out).toSorted()).toEqual(['my-app.service', 'my-app.socket']);
+  });
+
+  it('refuses a file in place of the folder', () => {
+    const dir = app({ ...BUILT_APP, units: 'a file' });
+    const { code, stderr } = run(dir, 'unit', '--out', 'units');
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/--out .*units exists and is not a directory/);
+  });
+});
+
+describe('help', () => {
+  it.each([['--help'], ['-h'], ['unit', '--help']])('%s prints the usage', (...argv) => {
+    const { code, stdout, stderr } = run(app(), ...argv);
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+    expect(stdout).toBe(USAGE);
+  });
+
+  it('names every option it accepts', () => {
+    for (const option of [
+      '--app',
+      '--entry',
+      '--name',
+      '--description',
+      '--node',
+      '--working-directory',
+      '--port',
+      '--host',
+      '--socket',
+      '--instances',
+      '--watchdog-sec',
+      '--timeout-stop-sec',
+      '--user',
+      '--state-directory',
+      '--cache-directory',
+      '--env',
+      '--environment-file',
+      '--credential',
+      '--ip-allow',
+      '--out',
+      '--force',
+    ]) {
+      expect(USAGE).toContain(`  ${option} `);
+    }
+    expect(USAGE.split('\n').filter((line) => line.length > 100)).toEqual([]);
+  });
+});
+
+describe('parseJsonc', () => {
+  it('reads comments and trailing commas, and leaves strings alone', () => {
+    expect(
+      parseJsonc('{ "a": "// not a comment, }", /* c */ "b": [1, 2,], // end\n "c": "\\"/*" ,}'),
+    ).toEqual({ a: '// not a comment, }', b: [1, 2], c: '"/*' });
+  });
+});
