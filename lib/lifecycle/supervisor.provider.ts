@@ -74,6 +74,7 @@ export const supervisorProvider: FactoryProvider<SystemdSupervisor> = {
         intervalMs: options.watchdogIntervalMs,
         checkTimeoutMs: options.healthCheckTimeoutMs,
         hasChecks: options.healthIndicators.length > 0,
+        stoppingStatus: options.stoppingStatus,
       },
       logger,
     );

@@ -1,6 +1,11 @@
 import { parseNotifySocket, type NotifyAddressResult } from './notify-address.js';
 import { consoleNotifyLogger, RateLimitedLogger, type NotifyLogger } from './notify-logger.js';
-import { encodeNotifyMessage, NotifyMessageError, type NotifyState } from './notify-message.js';
+import {
+  encodeNotifyMessage,
+  NotifyMessageError,
+  type NotifyDatagram,
+  type NotifyState,
+} from './notify-message.js';
 import { NotifySocket, type NotifySocketOptions } from './notify-socket.js';
 import { loadUnixDgram } from './unix-dgram-loader.js';
 import { readWatchdogEnv, type WatchdogEnv } from './watchdog-env.js';
@@ -100,15 +105,32 @@ export class SystemdNotifier {
    */
   notify(state: NotifyState): boolean {
     if (!this.socket) return false;
+    const datagram = this.prepare(state);
+    return datagram !== undefined && this.send(datagram);
+  }
+
+  /**
+   * Encodes `state` now, to {@link send} later without encoding on that path (a message that
+   * must leave the moment something happens, such as `STOPPING=1` at a signal). Problems are
+   * logged as by {@link notify}; undefined when `state` is invalid or not supervised.
+   */
+  prepare(state: NotifyState): NotifyDatagram | undefined {
+    if (!this.socket) return undefined;
     let datagram;
     try {
       datagram = encodeNotifyMessage(state);
     } catch (error) {
       const message = error instanceof NotifyMessageError ? error.message : String(error);
       this.log.error('encode', message);
-      return false;
+      return undefined;
     }
     for (const adjustment of datagram.adjustments) this.log.warn(adjustment, adjustment);
+    return datagram;
+  }
+
+  /** Sends a datagram from {@link prepare}. Returns what {@link notify} returns. */
+  send(datagram: NotifyDatagram): boolean {
+    if (!this.socket) return false;
     this.socket.send(datagram);
     return true;
   }

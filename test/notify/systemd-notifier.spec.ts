@@ -147,6 +147,26 @@ describe('SystemdNotifier against a real AF_UNIX datagram socket', () => {
     await systemd.waitFor('READY=1');
   });
 
+  it('sends a prepared datagram as notify() would, as often as asked', async () => {
+    notifier = new SystemdNotifier({ env: systemd.env(), logger });
+    const stopping = notifier.prepare({ stopping: true, status: 'Shutting down' });
+    expect(stopping).toBeDefined();
+    expect(notifier.send(stopping!)).toBe(true);
+    expect(notifier.send(stopping!)).toBe(true);
+    await systemd.waitFor(() => systemd.received('STOPPING=1').length === 2);
+    expect(systemd.messages.map((record) => record.raw)).toEqual([
+      'STOPPING=1\nSTATUS=Shutting down',
+      'STOPPING=1\nSTATUS=Shutting down',
+    ]);
+    expect(notifier.prepare({ mainPid: -1 })).toBeUndefined();
+    expect(logger.at('error')).toEqual([expect.stringMatching(/MAINPID must be an integer/)]);
+  });
+
+  it('prepares and sends nothing without NOTIFY_SOCKET', () => {
+    notifier = new SystemdNotifier({ env: {}, logger });
+    expect(notifier.prepare({ stopping: true })).toBeUndefined();
+  });
+
   it('logs invalid input instead of throwing', () => {
     notifier = new SystemdNotifier({ env: systemd.env(), logger });
     expect(notifier.notify({ mainPid: -1 })).toBe(false);
