@@ -8,8 +8,8 @@ import { CONTAINER_REPO_DIR } from './paths.js';
  */
 export interface ReadmeReader {
   readonly uid: number;
-  /** Runs one command line with sh, as this reader, in the repository. */
-  run(line: string): Promise<CommandResult>;
+  /** Runs one command line with sh, as this reader, in `dir` (by default the repository). */
+  run(line: string, dir?: string): Promise<CommandResult>;
 }
 
 /** The reader's user manager, `user@UID.service`, started as a login would start it. */
@@ -20,12 +20,12 @@ export async function startUserManager(
   await container.systemctl('start', `user@${reader.uid}.service`);
 }
 
-function shellIn(uid: number, line: string): string[] {
-  return ['env', '-C', CONTAINER_REPO_DIR, `XDG_RUNTIME_DIR=/run/user/${uid}`, 'sh', '-c', line];
+function shellIn(uid: number, line: string, dir = CONTAINER_REPO_DIR): string[] {
+  return ['env', '-C', dir, `XDG_RUNTIME_DIR=/run/user/${uid}`, 'sh', '-c', line];
 }
 
 export function rootReader(container: SystemdContainer): ReadmeReader {
-  return { uid: 0, run: (line) => container.exec(shellIn(0, line)) };
+  return { uid: 0, run: (line, dir) => container.exec(shellIn(0, line, dir)) };
 }
 
 /** A new account in the container (its own /etc, in the overlay), as in "your user session (no root)". */
@@ -46,6 +46,6 @@ export async function unprivilegedReader(
   ];
   return {
     uid,
-    run: (line) => container.exec([...become, ...shellIn(uid, line)]),
+    run: (line, dir) => container.exec([...become, ...shellIn(uid, line, dir)]),
   };
 }
