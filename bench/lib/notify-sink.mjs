@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const require = createRequire(import.meta.url);
-/** @type {{ createSocket(type: 'unix_dgram'): import('../../dist/notify/unix-dgram-loader.js').UnixDgramSocket }} */
+/** @type {{ createSocket(type: 'unix_dgram'): import('../../lib/notify/unix-dgram-transport.js').UnixDgramSocket }} */
 export const unixDgram = require('unix-dgram');
 
 /**

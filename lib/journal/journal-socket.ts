@@ -1,5 +1,10 @@
 import { RateLimitedLogger, type NotifyLogger } from '../notify/notify-logger.js';
-import { loadUnixDgram, type UnixDgramSocket } from '../notify/unix-dgram-loader.js';
+import {
+  closeQuietly,
+  connectUnixDgram,
+  errnoName,
+  type UnixDgramSocket,
+} from '../notify/unix-dgram-transport.js';
 import { journalMessages } from './journal.messages.js';
 
 /** Where journald listens for its native protocol. */
@@ -42,20 +47,6 @@ const stderrWarnings: NotifyLogger = {
   warn: (message) => void process.stderr.write(`<4>[JournaldLogger] ${message}\n`),
   error: (message) => void process.stderr.write(`<3>[JournaldLogger] ${message}\n`),
 };
-
-let errnoNames: Map<number, string> | undefined;
-
-/** unix-dgram reports `-errno` numbers; warnings should say `ECONNREFUSED`, not `-111`. */
-function errnoName(code: unknown): string {
-  if (typeof code !== 'number') return String(code);
-  errnoNames ??= new Map(
-    Object.entries(process.getBuiltinModule('node:os').constants.errno).map(([name, n]) => [
-      n,
-      name,
-    ]),
-  );
-  return errnoNames.get(Math.abs(code)) ?? `errno ${code}`;
-}
 
 /**
  * Sends journal entries to journald's datagram socket, connected once and kept open while
@@ -269,29 +260,11 @@ export class JournalSocket {
 
   /** Opens and connects a socket, or says why it could not. */
   private open(): UnixDgramSocket | string {
-    const transport = loadUnixDgram();
-    if (transport instanceof Error) return transport.message;
-    let socket: UnixDgramSocket;
-    try {
-      socket = transport.createSocket('unix_dgram');
-    } catch (error) {
-      return errnoName((error as { code?: number }).code);
-    }
-    let failure: string | undefined;
-    // unix-dgram emits 'error' synchronously and throws when nobody listens.
-    socket.on('error', (error) => {
-      failure = errnoName(error.code);
-    });
-    socket.on('writable', () => {
+    const socket = connectUnixDgram(this.path, () => {
       this.congested = false;
       this.flush();
     });
-    socket.connect(this.path);
-    if (failure !== undefined) {
-      this.closeQuietly(socket);
-      return failure;
-    }
-    this.socket = socket;
+    if (typeof socket !== 'string') this.socket = socket;
     return socket;
   }
 
@@ -332,15 +305,7 @@ export class JournalSocket {
     if (this.idleTimer) clearTimeout(this.idleTimer);
     this.idleTimer = undefined;
     this.congested = false;
-    if (this.socket) this.closeQuietly(this.socket);
+    if (this.socket) closeQuietly(this.socket);
     this.socket = undefined;
-  }
-
-  private closeQuietly(socket: UnixDgramSocket): void {
-    try {
-      socket.close();
-    } catch {
-      // close() only fails for an fd that is already gone; there is nothing left to release.
-    }
   }
 }

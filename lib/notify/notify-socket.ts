@@ -1,8 +1,12 @@
-import { constants as osConstants } from 'node:os';
 import type { NotifyDatagram } from './notify-message.js';
 import type { RateLimitedLogger } from './notify-logger.js';
 import { notifyMessages } from './notify.messages.js';
-import { loadUnixDgram, type UnixDgramSocket } from './unix-dgram-loader.js';
+import {
+  closeQuietly,
+  connectUnixDgram,
+  errnoName,
+  type UnixDgramSocket,
+} from './unix-dgram-transport.js';
 
 /** Tuning for {@link NotifySocket}. */
 export interface NotifySocketOptions {
@@ -16,15 +20,6 @@ export interface NotifySocketOptions {
 }
 
 type SendOutcome = 'sent' | 'congested' | { errno: string };
-
-let errnoNames: Map<number, string> | undefined;
-
-/** unix-dgram reports `-errno` numbers; logs should say `ECONNREFUSED`, not `-111`. */
-function errnoName(code: unknown): string {
-  if (typeof code !== 'number') return String(code);
-  errnoNames ??= new Map(Object.entries(osConstants.errno).map(([name, n]) => [n, name]));
-  return errnoNames.get(Math.abs(code)) ?? `errno ${code}`;
-}
 
 /**
  * Sends datagrams to one AF_UNIX datagram socket, connected for speed, and never throws.
@@ -164,26 +159,8 @@ export class NotifySocket {
 
   /** Opens and connects a socket, or says why it could not. */
   private open(): UnixDgramSocket | string {
-    const transport = loadUnixDgram();
-    if (transport instanceof Error) return transport.message;
-    let failure: string | undefined;
-    let socket: UnixDgramSocket;
-    try {
-      socket = transport.createSocket('unix_dgram');
-    } catch (error) {
-      return errnoName((error as { code?: number }).code);
-    }
-    // unix-dgram emits 'error' synchronously and throws when nobody listens.
-    socket.on('error', (error) => {
-      failure = errnoName(error.code);
-    });
-    socket.on('writable', () => this.onWritable());
-    socket.connect(this.path);
-    if (failure !== undefined) {
-      this.closeQuietly(socket);
-      return failure;
-    }
-    this.socket = socket;
+    const socket = connectUnixDgram(this.path, () => this.onWritable());
+    if (typeof socket !== 'string') this.socket = socket;
     return socket;
   }
 
@@ -211,15 +188,7 @@ export class NotifySocket {
     if (this.idleTimer) clearTimeout(this.idleTimer);
     this.idleTimer = undefined;
     this.congested = false;
-    if (this.socket) this.closeQuietly(this.socket);
+    if (this.socket) closeQuietly(this.socket);
     this.socket = undefined;
-  }
-
-  private closeQuietly(socket: UnixDgramSocket): void {
-    try {
-      socket.close();
-    } catch {
-      // close() only fails for an fd that is already gone; there is nothing left to release.
-    }
   }
 }

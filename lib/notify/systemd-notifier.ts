@@ -7,7 +7,7 @@ import {
   type NotifyState,
 } from './notify-message.js';
 import { NotifySocket, type NotifySocketOptions } from './notify-socket.js';
-import { loadUnixDgram } from './unix-dgram-loader.js';
+import { loadUnixDgram } from './unix-dgram-transport.js';
 import { readWatchdogEnv, type WatchdogEnv } from './watchdog-env.js';
 
 /** Options for {@link SystemdNotifier}. */

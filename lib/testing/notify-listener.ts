@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadUnixDgram, type UnixDgramSocket } from '../notify/unix-dgram-loader.js';
+import { loadUnixDgram, type UnixDgramSocket } from '../notify/unix-dgram-transport.js';
 
 /** One datagram as systemd would receive it. */
 export interface NotifyRecord {

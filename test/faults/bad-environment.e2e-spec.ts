@@ -5,7 +5,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadUnixDgram } from '../../lib/notify/unix-dgram-loader.js';
+import { loadUnixDgram } from '../../lib/notify/unix-dgram-transport.js';
 import { NotifyListener } from '../../lib/testing/notify-listener.js';
 import { sleep } from '../e2e/helpers.js';
 import { get, startFaultApp, type RunningApp } from './helpers.js';

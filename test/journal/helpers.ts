@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { loadUnixDgram, type UnixDgramSocket } from '../../lib/notify/unix-dgram-loader.js';
+import { loadUnixDgram, type UnixDgramSocket } from '../../lib/notify/unix-dgram-transport.js';
 
 /** At most 60 bytes of `bytes`, for an error message. */
 const show = (bytes: Buffer): string =>

@@ -99,7 +99,7 @@ describe('SystemdNotifier against a real AF_UNIX datagram socket', () => {
     expect(notifier.pending).toBe(2);
     expect(logger.at('error')).toEqual([expect.stringMatching(/ENOENT; 1 message\(s\) kept/)]);
 
-    const unix = (await import('../../lib/notify/unix-dgram-loader.js')).loadUnixDgram();
+    const unix = (await import('../../lib/notify/unix-dgram-transport.js')).loadUnixDgram();
     if (unix instanceof Error) throw unix;
     const received: string[] = [];
     const receiver = unix.createSocket('unix_dgram');

@@ -1,3 +1,5 @@
+// The unix-dgram transport as the notify and journal sockets use it: the addon loaded on first
+// use, sockets connected to one path, and its `-errno` codes named.
 import { notifyMessages } from './notify.messages.js';
 
 /** The part of unix-dgram's socket this library uses (its API is callback- and event-based). */
@@ -12,6 +14,54 @@ export interface UnixDgramSocket {
   bind(path: string): void;
   send(data: Buffer, callback: (error?: Error & { code?: number }) => void): void;
   close(): void;
+}
+
+let errnoNames: Map<number, string> | undefined;
+
+/** unix-dgram reports `-errno` numbers; messages should say `ECONNREFUSED`, not `-111`. */
+export function errnoName(code: unknown): string {
+  if (typeof code !== 'number') return String(code);
+  errnoNames ??= new Map(
+    Object.entries(process.getBuiltinModule('node:os').constants.errno).map(([name, n]) => [
+      n,
+      name,
+    ]),
+  );
+  return errnoNames.get(Math.abs(code)) ?? `errno ${code}`;
+}
+
+/** Closes `socket`; close() only fails for an fd that is already gone, with nothing to release. */
+export function closeQuietly(socket: UnixDgramSocket): void {
+  try {
+    socket.close();
+  } catch {
+    // Nothing left to release.
+  }
+}
+
+/**
+ * A datagram socket connected to `path`, whose 'writable' (room again after EAGAIN) calls
+ * `onWritable`; or why there is none: the transport's load error, or the errno name.
+ */
+export function connectUnixDgram(path: string, onWritable: () => void): UnixDgramSocket | string {
+  const transport = loadUnixDgram();
+  if (transport instanceof Error) return transport.message;
+  let socket: UnixDgramSocket;
+  try {
+    socket = transport.createSocket('unix_dgram');
+  } catch (error) {
+    return errnoName((error as { code?: number }).code);
+  }
+  let failure: string | undefined;
+  // unix-dgram emits 'error' synchronously and throws when nobody listens.
+  socket.on('error', (error) => {
+    failure = errnoName(error.code);
+  });
+  socket.on('writable', onWritable);
+  socket.connect(path);
+  if (failure === undefined) return socket;
+  closeQuietly(socket);
+  return failure;
 }
 
 interface UnixDgramModule {
