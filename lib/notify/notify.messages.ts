@@ -42,9 +42,10 @@ export const notifyMessages = {
   statusTruncated: (max: number) =>
     `STATUS was shortened to keep the datagram within systemd's ${max}-byte limit`,
   transportUnavailable: (detail: string) =>
-    `the unix-dgram native addon could not be loaded (${detail}); systemd will not be notified. ` +
+    `the unix-dgram native addon could not be loaded (${detail}). ` +
     'Its install script must be allowed: npm "allowScripts": {"unix-dgram": true}, ' +
     'pnpm "onlyBuiltDependencies": ["unix-dgram"], then reinstall',
+  notNotifying: (reason: string) => `systemd will not be notified: ${reason}`,
   workerThread: () =>
     'loaded in a worker thread: notifications are only sent from the main thread ' +
     '(unix-dgram is not context-aware, and systemd expects the main process)',

@@ -7,6 +7,7 @@ import {
   type NotifyState,
 } from './notify-message.js';
 import { NotifySocket, type NotifySocketOptions } from './notify-socket.js';
+import { notifyMessages } from './notify.messages.js';
 import { loadUnixDgram } from './unix-dgram-transport.js';
 import { readWatchdogEnv, type WatchdogEnv } from './watchdog-env.js';
 
@@ -81,8 +82,9 @@ export class SystemdNotifier {
         break;
       case 'usable': {
         const transport = loadUnixDgram();
-        if (transport instanceof Error) this.log.error('transport', transport.message);
-        else this.socket = new NotifySocket(this.address.address.path, this.log, options.socket);
+        if (transport instanceof Error) {
+          this.log.error('transport', notifyMessages.notNotifying(transport.message));
+        } else this.socket = new NotifySocket(this.address.address.path, this.log, options.socket);
       }
     }
     if (this.watchdog.state === 'invalid') this.log.error('watchdog', this.watchdog.reason);
