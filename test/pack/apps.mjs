@@ -137,6 +137,8 @@ export const APPS = [
       'ts-jest': '^29.2.5',
       typescript: '~5.7.3',
       'typescript-5.8': 'npm:typescript@~5.8.0',
+      // What `nest new` installs today from the starter's ^5.7.3.
+      'typescript-5.9': 'npm:typescript@~5.9.0',
     },
     config: NEST11_CONFIG,
     overrides: [],
@@ -159,6 +161,11 @@ export const APPS = [
         typescript: 'typescript-5.8',
         project: 'tsconfig.node10.json',
         what: 'moduleResolution node + module commonjs: nestjs-systemd and nestjs-systemd/testing',
+      },
+      {
+        typescript: 'typescript-5.9',
+        project: 'tsconfig.json',
+        what: "the starter's, spec included",
       },
     ],
     boot: 'supervised',
