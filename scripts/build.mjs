@@ -2,8 +2,8 @@
 // Builds the published dist/ in two steps:
 //
 // 1. tsc compiles lib/ into build/tsc/, one file per source with its source map, and the
-//    declarations into build/types/. tsc, not the bundler, compiles TypeScript: Nest's injection reads the
-//    `design:paramtypes` metadata that only tsc (and SWC) emit for decorators.
+//    declarations into build/types/. tsc, not the bundler, compiles TypeScript: Nest's
+//    injection reads the `design:paramtypes` metadata that only tsc (and SWC) emit.
 // 2. Rollup bundles that output twice, as ES modules (dist/*.js) and as CommonJS
 //    (dist/*.cjs): one file per entry point (index, protocol, testing), plus the protocol
 //    layer that all three share (protocol-layer.*). Rollup, rather than a faster bundler,
@@ -14,6 +14,8 @@
 // The declarations are copied twice: dist/types/ for `import` and dist/types-cjs/ (marked
 // "type": "commonjs") for `require`, since TypeScript takes a .d.ts file's module format from
 // the nearest package.json, and a CommonJS app compiled against ESM types fails with TS1479.
+//
+// The command-line tool (dist/cli.js) is bundled on its own, as an ES module only.
 //
 // Everything is written to build/dist/ first and moved into place at the end, so that a
 // process starting the library meanwhile (a test, the bench) never finds half a dist/.
@@ -70,7 +72,9 @@ function protocolLayer(id, { getModuleInfo }) {
   return graph.has(id) ? 'protocol-layer' : undefined;
 }
 
-await rm(join(ROOT, 'build'), { recursive: true, force: true });
+/** Packages and Node's built-ins stay imports; only the library's own files are bundled. */
+const external = (/** @type {string} */ id) => !id.startsWith('.') && !isAbsolute(id);
+
 /** @param {string[]} args */
 function tsc(...args) {
   const bin = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
@@ -79,6 +83,8 @@ function tsc(...args) {
     stdio: 'inherit',
   });
 }
+
+await rm(join(ROOT, 'build'), { recursive: true, force: true });
 // The code without its comments (a third less for Node to read at every start: about 1 ms),
 // the declarations with them (they carry the TSDoc that editors show).
 tsc('--removeComments', '--declaration', 'false');
@@ -86,8 +92,7 @@ tsc('--emitDeclarationOnly', '--declarationDir', TYPES_OUT);
 
 const bundle = await rollup({
   input: ENTRIES,
-  // Packages and Node's built-ins stay imports; only the library's own files are bundled.
-  external: (id) => !id.startsWith('.') && !isAbsolute(id),
+  external,
   plugins: [tscOutput],
   onwarn(warning) {
     // tsc's decorator helpers start with `this && this.__decorate`, harmless in a module.
@@ -113,11 +118,10 @@ await Promise.all(
 );
 await bundle.close();
 
-// The command-line tool is a program, not an entry point to share classes with: a bundle of its
-// own, ES module only, with nothing in common with the library's chunks.
+// A program, not an entry point to share classes with: nothing in common with the chunks above.
 const cli = await rollup({
   input: { cli: join(TSC_OUT, 'cli', 'main.js') },
-  external: (id) => !id.startsWith('.') && !isAbsolute(id),
+  external,
   plugins: [tscOutput],
   onwarn(warning) {
     throw new Error(`rollup: ${warning.message}`);
