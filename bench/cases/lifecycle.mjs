@@ -19,24 +19,24 @@
 // the first apps every path is compiled and in cache, which shrinks both sides' latencies and
 // leaves the module's extra JavaScript a larger share of them. These rows carry the p99 goal.
 //
+// Arrival is the time the kernel queued the datagram on the receiver's socket (SO_TIMESTAMPNS,
+// see ../apps/notify-receiver.py), not the time a receiving process got to read it: a few %
+// of datagrams used to wait milliseconds for the receiver to be scheduled (up to 3 ms at p99
+// here, for the module and the floor alike, and more often after a datagram it had just
+// taken, such as the module's STATUS=Starting), which is the receiver's cost, and systemd's,
+// not the sender's.
+//
 // The p99 ratio is p99(module) / p99(floor) over the same rounds, not the p99 of per-pair
-// ratios. The tail of these latencies is mostly the machine's: a few % of datagrams wait
-// milliseconds for the receiver to run, when the scheduler wakes it on the sender's core (as
-// it likes to for a unix socket, expecting the sender to sleep) and it waits for the sender to
-// yield, or when other work on this shared machine has the cores. That strikes the two
-// samples of a pair independently, so the per-pair ratio's p99 is far above 1 even for two
-// identical senders (the A/A rows show it): it would measure the noise. Over the same
-// interleaved rounds both sides meet the same spells of noise, and their p99s compare like
-// with like; what the module itself adds to the tail counts, its work right after a send
-// included (a receiver queued behind the sender waits for it), which is why nothing is pinned
-// to a core. A bootstrap interval over rounds is given in the notes, with the A/A ratio, to
-// show how far a p99 ratio moves by chance. No sample is trimmed.
+// ratios: machine noise strikes the two samples of a pair independently, so the per-pair
+// ratio's p99 is far above 1 even for two identical senders (the A/A rows show it). Over the
+// same interleaved rounds both sides meet the same spells of noise, and their p99s compare
+// like with like. A bootstrap interval over rounds is given in the notes, with the A/A ratio,
+// to show how far a p99 ratio moves by chance. No sample is trimmed.
 //
 // Cold starts are sequential: a second app booting on the other core would compete with the
 // receiver for CPU and inflate the very latencies measured. The receiver is a process of its
-// own (../apps/notify-receiver.mjs), as systemd is, so that its arrival stamps do not wait for
-// the bench's own work, and it is told what to wait for before each event, so that no request
-// reaches it while a datagram is on its way.
+// own (../apps/notify-receiver.py), as systemd is, and it is told what to wait for before each
+// event, so that no request reaches it while a datagram is on its way.
 //
 // STOPPING is measured as a service usually meets it: idle. The module closes its notify
 // socket after 1 s without traffic (pings come every 5 s with WatchdogSec=10 s), so a cold app
@@ -593,7 +593,7 @@ export async function runLifecycle({ rounds, warmRounds }) {
       .filter((s) => s.stoppingFreshSocket).length;
   const stopped = ['express', 'fastify'].flatMap((adapter) => side(adapter, 'module')).length;
   const notes = [
-    `Cases 2, 3, 5, cold starts: ${rounds} rounds of ${STARTS.length} app starts (${STARTS.map((s) => s.name).join('; ')}), one at a time, order rotating per round, after ${warmups.length} unrecorded starts; every app gets NOTIFY_SOCKET and WATCHDOG_USEC=10 s and enableShutdownHooks(['SIGTERM', 'SIGINT']). "module": ScheduleModule + SystemdModule; "floor": the same app with ScheduleModule only, whose own server.on('listening') and process.once('SIGTERM') listeners each create a unix-dgram socket, send READY=1 or STOPPING=1 to NOTIFY_SOCKET and close it (the SIGTERM one registered before Nest's). READY is timed from the server's 'listening' event (stamped in the app by a listener prepended before all others) to the datagram's arrival at the receiver (a process of its own); STOPPING from just before kill(SIGTERM), sent ${IDLE_MS / 1000} s or more after READY (the module's socket has closed itself by then), to its arrival, and from the app's first SIGTERM listener (a stamp) to its arrival. Both ends read CLOCK_MONOTONIC (process.hrtime.bigint()); the app's stamp fell between spawn and reply in ${starts - shared.clockViolations} of ${starts} starts, and a stamp listener was not first in ${shared.orderViolations} cases. The cold ratio rows are the module's statistic over the floor's (median over median, and so on) and are judged at the median only: with n = ${rounds} there is no p99.`,
+    `Cases 2, 3, 5, cold starts: ${rounds} rounds of ${STARTS.length} app starts (${STARTS.map((s) => s.name).join('; ')}), one at a time, order rotating per round, after ${warmups.length} unrecorded starts; every app gets NOTIFY_SOCKET and WATCHDOG_USEC=10 s and enableShutdownHooks(['SIGTERM', 'SIGINT']). "module": ScheduleModule + SystemdModule; "floor": the same app with ScheduleModule only, whose own server.on('listening') and process.once('SIGTERM') listeners each create a unix-dgram socket, send READY=1 or STOPPING=1 to NOTIFY_SOCKET and close it (the SIGTERM one registered before Nest's). READY is timed from the server's 'listening' event (stamped in the app by a listener prepended before all others) to the datagram's arrival at the receiver's socket (the kernel's receive timestamp, SO_TIMESTAMPNS, read by a receiver process of its own); STOPPING from just before kill(SIGTERM), sent ${IDLE_MS / 1000} s or more after READY (the module's socket has closed itself by then), to its arrival, and from the app's first SIGTERM listener (a stamp) to its arrival. Both ends read CLOCK_MONOTONIC (process.hrtime.bigint()); the app's stamp fell between spawn and reply in ${starts - shared.clockViolations} of ${starts} starts, and a stamp listener was not first in ${shared.orderViolations} cases. The cold ratio rows are the module's statistic over the floor's (median over median, and so on) and are judged at the median only: with n = ${rounds} there is no p99.`,
     `Cases 2 and 3, cold median ratios, 90 % bootstrap intervals (1000 resamples of the rounds, both sides of a round kept together; nearest-rank medians): ${coldIntervals.join('; ')}.`,
     `Cases 2 and 3, warm: ${formatNumber(warm.lifecycles)} app lifecycles in one process in ${formatNumber(warm.seconds)} s, ${WARM_WARMUP_ROUNDS} unrecorded rounds then ${warmRounds} rounds of ${WARM_KINDS.length} (${WARM_KINDS.map((kind) => kind.name).join('; ')}), the order rotating from round to round and reversed every other round. Each app is created (the same modules as the cold apps, without the slow onModuleDestroy), listens on 127.0.0.1:0 (READY, timed as above), then the module's notify socket is closed as its 1 s idle timer would close it (white-box: NotifySocket's closeSocket()), and the bench sends SIGTERM as soon as it has the worker's reply, by which time the worker is idle (STOPPING, timed as above); Nest closes the app and re-raises SIGTERM, which a listener of the worker's absorbs. The process's SIGTERM, SIGINT, newListener and removeListener listeners are counted after every app: none was left behind. A stamp listener was not first in ${warm.orderViolations} cases. Every warm ratio row is the module's statistic over the floor's from the same rounds, n being the number of rounds (pairs); the goal is judged at p99.`,
     `Warm p99 ratios, 90 % bootstrap intervals (1000 resamples of the rounds, pairs kept together): ${intervals.join('; ')}. The p99 of per-pair ratios, for comparison (not used: independent noise on either side of a pair drives it, as the A/A rows show): ${pairTails.join('; ')}.`,

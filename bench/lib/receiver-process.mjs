@@ -1,23 +1,28 @@
-// The bench's handle on bench/apps/notify-receiver.mjs: notify sockets living in a process of
-// their own, whose arrival stamps (CLOCK_MONOTONIC) come back over IPC.
-import { fork } from 'node:child_process';
+// The bench's handle on bench/apps/notify-receiver.py: notify sockets living in a process of
+// their own, whose arrival stamps (the kernel's, on CLOCK_MONOTONIC) come back as JSON lines.
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
-const RECEIVER = fileURLToPath(new URL('../apps/notify-receiver.mjs', import.meta.url));
+const RECEIVER = fileURLToPath(new URL('../apps/notify-receiver.py', import.meta.url));
 
 export class ReceiverProcess {
   #requests = 0;
+  /** @type {import('node:events').EventEmitter} replies, one 'message' event per line */
+  #replies;
 
-  /** @param {import('node:child_process').ChildProcess} child */
+  /** @param {import('node:child_process').ChildProcessWithoutNullStreams} child */
   constructor(child) {
     this.child = child;
+    this.#replies = createInterface({ input: child.stdout });
   }
 
   static async start() {
-    const child = fork(RECEIVER, [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
-    await once(child, 'message');
-    return new ReceiverProcess(child);
+    const child = spawn('python3', [RECEIVER], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const receiver = new ReceiverProcess(child);
+    await once(receiver.#replies, 'line');
+    return receiver;
   }
 
   /**
@@ -29,17 +34,18 @@ export class ReceiverProcess {
     const id = ++this.#requests;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
-        this.child.off('message', onReply);
+        this.#replies.off('line', onReply);
         reject(new Error(`receiver: no answer to ${JSON.stringify(request)} in ${timeoutMs} ms`));
       }, timeoutMs);
-      const onReply = (/** @type {{ id: number }} */ reply) => {
+      const onReply = (/** @type {string} */ line) => {
+        const reply = JSON.parse(line);
         if (reply.id !== id) return;
         clearTimeout(timer);
-        this.child.off('message', onReply);
+        this.#replies.off('line', onReply);
         resolve(reply);
       };
-      this.child.on('message', onReply);
-      this.child.send({ ...request, id });
+      this.#replies.on('line', onReply);
+      this.child.stdin.write(`${JSON.stringify({ ...request, id })}\n`);
     });
   }
 
@@ -73,7 +79,8 @@ export class ReceiverProcess {
   }
 
   async stop() {
-    this.child.disconnect();
-    await once(this.child, 'exit');
+    const exited = once(this.child, 'exit');
+    this.child.stdin.end();
+    await exited;
   }
 }
