@@ -1,3 +1,4 @@
+import { sampleFor } from './poll.js';
 import type { SystemdContainer } from './container.js';
 
 /** `systemctl show` of the given properties, as strings exactly as systemctl prints them. */
@@ -38,4 +39,26 @@ export async function processUid(container: SystemdContainer, pid: number): Prom
   const uid = /^Uid:\s+(\d+)/m.exec(status)?.[1];
   if (uid === undefined) throw new Error(`no Uid: line for pid ${pid}`);
   return Number(uid);
+}
+
+/**
+ * Watches a healthy unit for three watchdog periods: systemd's record of the last `WATCHDOG=1`
+ * must keep moving (a ping every WatchdogSec/2: about six distinct times), and the unit must
+ * end as it began, active with the same main process and no restart.
+ */
+export async function expectPingsWithoutRestart(
+  container: SystemdContainer,
+  unit: string,
+  watchdogSec: number,
+): Promise<void> {
+  const first = await showUnit(container, unit, ['MainPID', 'NRestarts']);
+  const samples = await sampleFor(
+    async () =>
+      (await showUnit(container, unit, ['WatchdogTimestampMonotonic'])).WatchdogTimestampMonotonic,
+    { durationMs: 3 * watchdogSec * 1000, intervalMs: 250 },
+  );
+  const last = await showUnit(container, unit, ['MainPID', 'NRestarts', 'ActiveState']);
+  expect(new Set(samples).size).toBeGreaterThanOrEqual(5);
+  expect(first.NRestarts).toBe('0');
+  expect(last).toEqual({ MainPID: first.MainPID, NRestarts: '0', ActiveState: 'active' });
 }
