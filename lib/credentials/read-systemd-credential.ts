@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { isAbsolute, join, resolve } from 'node:path';
 import { credentialNameProblem } from './credential-name.js';
 import { credentialsMessages } from './credentials.messages.js';
 
@@ -123,6 +121,7 @@ function readFromDirectory(
   directory: string,
   options: ReadSystemdCredentialOptions,
 ): ResolvedSystemdCredential {
+  const { isAbsolute, join } = process.getBuiltinModule('node:path');
   if (!isAbsolute(directory)) {
     throw new SystemdCredentialError(
       'UNREADABLE',
@@ -132,7 +131,7 @@ function readFromDirectory(
   }
   const path = join(directory, name);
   try {
-    const value = stripNewline(readFileSync(path, 'utf8'), options.keepTrailingNewline);
+    const value = stripNewline(readCredentialFile(path), options.keepTrailingNewline);
     return { value, source: { kind: 'credential', path } };
   } catch (error) {
     if (errnoCode(error) === 'ENOENT') {
@@ -170,9 +169,9 @@ function readFromFallback(
     }
   }
   if (found === undefined && fallback?.file !== undefined) {
-    const path = resolve(fallback.file);
+    const path = process.getBuiltinModule('node:path').resolve(fallback.file);
     try {
-      const value = stripNewline(readFileSync(path, 'utf8'), options.keepTrailingNewline);
+      const value = stripNewline(readCredentialFile(path), options.keepTrailingNewline);
       found = { value, source: { kind: 'file', path } };
       foundIn = credentialsMessages.fallbackFile(path);
     } catch (error) {
@@ -242,4 +241,12 @@ export function readSystemdCredential(
   options: ReadSystemdCredentialOptions = {},
 ): string {
   return resolveSystemdCredential(name, options).value;
+}
+
+/**
+ * Reads a credential file. Node's fs and path are fetched on use, not imported: this file is
+ * part of the protocol layer every app loads, and most apps never read a credential.
+ */
+function readCredentialFile(path: string): string {
+  return process.getBuiltinModule('node:fs').readFileSync(path, 'utf8');
 }
