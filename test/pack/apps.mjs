@@ -87,6 +87,22 @@ const STARTER_BUILD = {
   what: "the starter's (nodenext, CommonJS): dist/",
 };
 
+/** What the two pnpm apps share: the Nest 11 starter, built, booted under this Node only. */
+const PNPM_NEST11 = /** @type {const} */ ({
+  type: 'commonjs',
+  manager: 'pnpm',
+  dependencies: NEST11,
+  devDependencies: { '@types/node': '^22.10.7', typescript: '~5.7.3' },
+  config: NEST11_CONFIG,
+  overrides: [],
+  extensionless: true,
+  jest: false,
+  compiles: [STARTER_BUILD],
+  everyNode: false,
+  majors: { '@nestjs/core': '11', '@nestjs/schedule': '6', '@nestjs/terminus': '11' },
+  loadTesting: REQUIRE_TESTING,
+});
+
 /** @type {AppSpec[]} */
 export const APPS = [
   {
@@ -220,38 +236,16 @@ export const APPS = [
   },
   {
     // The Nest 11 starter app installed with pnpm 10, unix-dgram's build allowed as the README says.
+    ...PNPM_NEST11,
     name: 'pnpm-nest11',
-    type: 'commonjs',
-    manager: 'pnpm',
-    dependencies: NEST11,
-    devDependencies: { '@types/node': '^22.10.7', typescript: '~5.7.3' },
-    config: NEST11_CONFIG,
-    overrides: [],
-    extensionless: true,
-    jest: false,
-    compiles: [STARTER_BUILD],
     onlyBuiltDependencies: ['unix-dgram'],
     boot: 'supervised',
-    everyNode: false,
-    majors: { '@nestjs/core': '11', '@nestjs/schedule': '6', '@nestjs/terminus': '11' },
-    loadTesting: REQUIRE_TESTING,
   },
   {
     // The same without onlyBuiltDependencies: pnpm 10 skips unix-dgram's install script.
+    ...PNPM_NEST11,
     name: 'pnpm-nest11-unbuilt',
-    type: 'commonjs',
-    manager: 'pnpm',
-    dependencies: NEST11,
-    devDependencies: { '@types/node': '^22.10.7', typescript: '~5.7.3' },
-    config: NEST11_CONFIG,
-    overrides: [],
-    extensionless: true,
-    jest: false,
-    compiles: [STARTER_BUILD],
     boot: 'unbuilt',
-    everyNode: false,
-    majors: { '@nestjs/core': '11', '@nestjs/schedule': '6', '@nestjs/terminus': '11' },
-    loadTesting: REQUIRE_TESTING,
   },
 ];
 
