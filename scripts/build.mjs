@@ -21,7 +21,7 @@
 // process starting the library meanwhile (a test, the bench) never finds half a dist/.
 import { execFileSync } from 'node:child_process';
 import { cp, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { isAbsolute, join } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { rollup } from 'rollup';
 
@@ -72,8 +72,35 @@ function protocolLayer(id, { getModuleInfo }) {
   return graph.has(id) ? 'protocol-layer' : undefined;
 }
 
+/**
+ * Minifies each library chunk, keeping class and function names (Nest's messages and stack
+ * traces show them) and chaining the source map: what Node parses at every start of an app
+ * shrinks by about half (about 1 ms of its start-up). SWC is already here for Jest.
+ * @type {import('rollup').Plugin}
+ */
+const minify = {
+  name: 'minify',
+  async renderChunk(code, _chunk, { format }) {
+    const { minify: swcMinify } = await import('@swc/core');
+    const output = await swcMinify(code, {
+      module: format === 'es',
+      compress: false,
+      mangle: { keep_classnames: true, keep_fnames: true },
+      sourceMap: true,
+    });
+    return { code: output.code, map: output.map };
+  },
+};
+
 /** Packages and Node's built-ins stay imports; only the library's own files are bundled. */
 const external = (/** @type {string} */ id) => !id.startsWith('.') && !isAbsolute(id);
+
+/**
+ * A source's path in a map as seen from dist/, where the bundles end up, rather than from
+ * build/dist/, where they are written (one directory deeper).
+ * @param {string} source relative to the staged bundle
+ */
+const fromDist = (source) => relative(DIST, resolve(STAGED, source));
 
 /** @param {string[]} args */
 function tsc(...args) {
@@ -113,6 +140,8 @@ await Promise.all(
       manualChunks: protocolLayer,
       exports: 'named',
       sourcemap: true,
+      sourcemapPathTransform: fromDist,
+      plugins: [minify],
     }),
   ),
 );
@@ -127,7 +156,13 @@ const cli = await rollup({
     throw new Error(`rollup: ${warning.message}`);
   },
 });
-await cli.write({ dir: STAGED, format: 'es', entryFileNames: '[name].js', sourcemap: true });
+await cli.write({
+  dir: STAGED,
+  format: 'es',
+  entryFileNames: '[name].js',
+  sourcemap: true,
+  sourcemapPathTransform: fromDist,
+});
 await cli.close();
 
 await cp(TYPES_OUT, join(STAGED, 'types'), { recursive: true });

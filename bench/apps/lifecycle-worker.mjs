@@ -190,7 +190,11 @@ process.on('message', (/** @type {any} */ request) => {
     if (request.type === 'start') {
       start(request).catch((error) => send({ type: 'error', message: String(error?.stack) }));
     } else if (request.type === 'idle') {
-      send(idle());
+      // The reply only once the event loop has turned after the close: the idle timer closes
+      // the socket 1 s before a stop comes, not the moment before, and the poll handle's
+      // teardown (run on the loop's next turns) would otherwise meet the signal.
+      const reply = idle();
+      setTimeout(() => send(reply), 2);
     } else if (request.type === 'exit') {
       process.disconnect();
     }

@@ -202,10 +202,11 @@ await phase('wiring', async () => {
   watchPrepends(server, 'listening', 'listeningFirst');
   watchPrepends(process, 'SIGTERM', 'signalFirst');
   if (config.probeSends) {
-    // After `create`, where the module has loaded unix-dgram already: a cached require, so
-    // the bootstrap phases of case 5 are unchanged.
     warmProbes();
-    probeSends(rawTransport ?? /** @type {UnixDgram} */ (require('unix-dgram')));
+    // The floor's unix-dgram, loaded up front; the module drives unix-dgram's addon itself,
+    // and is probed through its own objects (loading the package's front here would add to
+    // its time to listen).
+    if (rawTransport) probeSends(rawTransport);
     if (SystemdModule) await probeModule();
   }
 });
@@ -235,17 +236,29 @@ function probeSends(transport) {
 }
 
 /**
- * The module's side only, white-box, to tell where its time goes: the socket it opened for
- * STATUS=Starting during `create` (still open at READY) gets the send probe too, and its
- * supervisor's notify(), which filters, encodes and sends READY and STOPPING, a stamp.
+ * The module's side, white-box, to tell where its time goes: the sockets it sends on (the one
+ * it opened for STATUS=Starting during `create`, still open at READY, and any it opens later:
+ * their class's send()), the moment its notify socket sets out to open a fresh one (a stop
+ * after the idle close), and its supervisor's ready() and stopping() (stamps).
  */
 async function probeModule() {
   const { internalProvider } = await import('./nest-internals.mjs');
   const supervisor = internalProvider(app, 'SYSTEMD_SUPERVISOR');
   // Private in TypeScript, plain properties at run time.
-  const socket = supervisor.notifier?.socket?.socket;
-  if (socket) socket.send = stamping(socket.send, 'send');
-  supervisor.notify = stamping(supervisor.notify, 'notify');
+  const notifySocket = supervisor.notifier?.socket;
+  const socket = notifySocket?.socket;
+  if (!socket || typeof notifySocket.trySend !== 'function') {
+    throw new Error("bench: the module's notify socket was not found (its internals changed?)");
+  }
+  const socketClass = Object.getPrototypeOf(socket);
+  socketClass.send = stamping(socketClass.send, 'send');
+  const trySend = notifySocket.trySend;
+  notifySocket.trySend = function (/** @type {Buffer} */ bytes) {
+    if (this.socket === undefined) stamps.created = process.hrtime.bigint();
+    return trySend.call(this, bytes);
+  };
+  supervisor.ready = stamping(supervisor.ready, 'ready');
+  supervisor.stopping = stamping(supervisor.stopping, 'stopping');
 }
 
 /**
@@ -286,7 +299,6 @@ function stamping(original, name) {
  * @param {any} result @param {bigint} called @param {bigint} returned
  */
 function recorded(name, arg, result, called, returned) {
-  const state = /** @type {{ ready?: boolean, stopping?: boolean } | undefined} */ (arg);
   switch (name) {
     case 'createSocket':
       stamps.created = called;
@@ -295,9 +307,11 @@ function recorded(name, arg, result, called, returned) {
     case 'send':
       recordSend(/** @type {Buffer} */ (arg), called, returned);
       break;
-    case 'notify':
-      if (state?.ready) stamps.readyNotify ??= called;
-      if (state?.stopping) stamps.stoppingNotify ??= called;
+    case 'ready':
+      stamps.readyNotify ??= called;
+      break;
+    case 'stopping':
+      stamps.stoppingNotify ??= called;
       break;
     case 'beforeClose':
       stamps.beforeClose ??= called;

@@ -202,7 +202,7 @@ async function measureStart(start, shared) {
     const at = listening.stamps;
     sample.readyParts = parts([
       ["'listening'", listeningAt],
-      ['supervisor.notify()', at.readyNotify],
+      ['supervisor.ready()', at.readyNotify],
       ['createSocket()', at.readySocket],
       ['send()', at.readyCalled],
       ['send() returned', at.readyReturned],
@@ -243,7 +243,7 @@ async function measureStop({ app, socket, readyIndex, sample }, shared) {
       ['kill()', killedAt],
       ['SIGTERM listener', at.signal],
       ['beforeClose()', at.beforeClose],
-      ['supervisor.notify()', at.stoppingNotify],
+      ['supervisor.stopping()', at.stoppingNotify],
       ['createSocket()', at.stoppingSocket],
       ['send()', at.stoppingCalled],
       ['send() returned', at.stoppingReturned],

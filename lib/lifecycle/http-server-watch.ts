@@ -29,16 +29,18 @@ function formatAddress(address: AddressInfo | string | null): string {
 /**
  * Calls `onListening` from the server's own `'listening'` event (the moment the port accepts
  * connections), or `onError` if binding fails first. Whichever comes first ends the watch.
- * Returns the function that ends it early.
+ * `onListening` gets the address as a function, to format once READY is on its way.
+ * Returns the function that ends the watch early.
  */
 export function watchHttpServer(
   server: ListeningServer,
-  onListening: (address: string) => void,
+  onListening: (address: () => string) => void,
   onError: (error: Error) => void,
 ): () => void {
+  const address = (): string => formatAddress(server.address());
   const listening = (): void => {
+    onListening(address);
     stop();
-    onListening(formatAddress(server.address()));
   };
   const failed = (error: Error): void => {
     stop();
@@ -56,7 +58,7 @@ export function watchHttpServer(
     server.removeListener('error', failed);
   };
   if (server.listening) {
-    onListening(formatAddress(server.address()));
+    onListening(address);
     return () => undefined;
   }
   server.on('listening', listening);

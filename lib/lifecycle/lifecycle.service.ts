@@ -109,10 +109,12 @@ export class SystemdLifecycleService
     await this.supervisor.stopped();
   }
 
-  private onServing(details: readonly string[]): void {
-    const status =
+  private onServing(details: readonly (() => string)[]): void {
+    const status = (): string =>
       this.options.readyStatus ??
-      (details.length > 0 ? details.join('; ') : systemdMessages.readyStatusContext());
+      (details.length > 0
+        ? details.map((detail) => detail()).join('; ')
+        : systemdMessages.readyStatusContext());
     if (!this.supervisor.ready(status)) return;
     const check = setTimeout(() => this.checkShutdownHooks(), SHUTDOWN_HOOKS_CHECK_MS).unref();
     this.cleanups.push(() => clearTimeout(check));
@@ -124,11 +126,11 @@ export class SystemdLifecycleService
       // A custom adapter without a Node server: Nest's own signal, once listen() resolved.
       this.conditions.add(this.httpAdapterHost, systemdMessages.waitingForHttp());
       if (this.httpAdapterHost.listening) {
-        this.conditions.meet(this.httpAdapterHost, systemdMessages.readyStatusHttpUnknown());
+        this.conditions.meet(this.httpAdapterHost, systemdMessages.readyStatusHttpUnknown);
         return;
       }
       const subscription = this.httpAdapterHost.listen$.subscribe(() =>
-        this.conditions.meet(this.httpAdapterHost, systemdMessages.readyStatusHttpUnknown()),
+        this.conditions.meet(this.httpAdapterHost, systemdMessages.readyStatusHttpUnknown),
       );
       this.cleanups.push(() => subscription.unsubscribe());
       return;
@@ -136,7 +138,7 @@ export class SystemdLifecycleService
     this.conditions.add(server, systemdMessages.waitingForHttp());
     const stop = watchHttpServer(
       server as ListeningServer,
-      (address) => this.conditions.meet(server, systemdMessages.readyStatusHttp(address)),
+      (address) => this.conditions.meet(server, () => systemdMessages.readyStatusHttp(address())),
       (error) => this.startFailed(systemdMessages.httpServerName(), error),
     );
     this.cleanups.push(stop);
@@ -149,7 +151,7 @@ export class SystemdLifecycleService
       this.conditions.add(target, systemdMessages.waitingForTransport(name));
     }
     watchRpcTarget(target, {
-      listening: () => this.conditions.meet(target, systemdMessages.transportListening(name)),
+      listening: () => this.conditions.meet(target, () => systemdMessages.transportListening(name)),
       failed: (error) => this.startFailed(name, error),
       // Only a microservice on its own: in a hybrid app a transport may be closed alone, while
       // HTTP goes on serving, and the app's close() says STOPPING first anyway.

@@ -5,11 +5,11 @@
  */
 export class ServingConditions {
   private readonly pending = new Map<object, string>();
-  private readonly met: string[] = [];
+  private readonly met: (() => string)[] = [];
   private sealed = false;
   private fired = false;
 
-  constructor(private readonly onServing: (details: readonly string[]) => void) {}
+  constructor(private readonly onServing: (details: readonly (() => string)[]) => void) {}
 
   /** Whether READY is due or was already. */
   get serving(): boolean {
@@ -27,8 +27,11 @@ export class ServingConditions {
     this.pending.set(key, description);
   }
 
-  /** `key` serves; `detail` says how, for the READY status. */
-  meet(key: object, detail: string): void {
+  /**
+   * `key` serves; `detail` says how, for the status that follows READY (a function: formatting
+   * it is no reason to hold READY back).
+   */
+  meet(key: object, detail: () => string): void {
     if (!this.pending.delete(key)) return;
     this.met.push(detail);
     this.check();

@@ -38,7 +38,8 @@ export class StopSignalWatch {
       signals.map((name) => [
         name,
         (signal: NodeJS.Signals): void => {
-          if (signalStopsTheApp(signal)) onStop(signal);
+          // Ours is only ever beside another listener: for SIGTERM that one stops the app.
+          if (signal === 'SIGTERM' || signalStopsTheApp(signal)) onStop(signal);
         },
       ]),
     );
@@ -72,8 +73,8 @@ export class StopSignalWatch {
   private readonly onRemoveListener = (event: string | symbol, removed: unknown): void => {
     const ours =
       typeof event === 'string' ? this.listeners.get(event as NodeJS.Signals) : undefined;
-    if (!ours || removed === ours) return;
-    const left = process.listeners(event as NodeJS.Signals);
-    if (left.length === 1 && left[0] === ours) process.removeListener(event, ours);
+    // Counted before listed: a once-listener's removal happens as its signal arrives.
+    if (!ours || removed === ours || process.listenerCount(event) !== 1) return;
+    if (process.listeners(event as NodeJS.Signals)[0] === ours) process.removeListener(event, ours);
   };
 }

@@ -57,6 +57,8 @@ export class SystemdSupervisor {
    * left to do (encoding it there, with code that has not run yet, took about 50 µs).
    */
   private readonly stoppingDatagram: NotifyDatagram | undefined;
+  /** The module's READY (with `MAINPID=` when asked), encoded at start-up for the same reason. */
+  private readonly readyDatagram: NotifyDatagram | undefined;
   private readonly listeners = new Set<(change: SupervisorChange) => void>();
 
   constructor(
@@ -68,6 +70,7 @@ export class SystemdSupervisor {
     if (watchdog.state === 'enabled') this.timeoutUsec = watchdog.usec;
     if (!notifier.enabled) return;
     this.stoppingDatagram = notifier.prepare({ stopping: true, status: settings.stoppingStatus });
+    this.readyDatagram = notifier.prepare({ ready: true, mainPid: settings.mainPid });
     if (watchdog.state === 'enabled') {
       if (settings.watchdog) this.replan(watchdog.usec);
       else this.logger.warn(systemdMessages.watchdogDisabledButAsked(watchdog.timeoutMs));
@@ -155,8 +158,22 @@ export class SystemdSupervisor {
     return sent;
   }
 
-  ready(status?: string): boolean {
-    return this.notify({ ready: true, status });
+  /**
+   * READY=1. At start-up it leaves alone, as encoded then, and `status` (text, or a function
+   * that gives it) follows in a datagram of its own: building and encoding the text would
+   * hold READY back by more than sending it takes. A READY that ends a reload carries it.
+   */
+  ready(status?: string | (() => string)): boolean {
+    const text = (): string | undefined => (typeof status === 'function' ? status() : status);
+    if (this.current !== 'starting' || this.readyDatagram === undefined) {
+      return this.notify({ ready: true, status: text() });
+    }
+    const sent = this.notifier.send(this.readyDatagram);
+    // The status before the phase moves on: entering 'ready' starts the pings, whose first
+    // may go out at once.
+    if (status !== undefined) this.notify({ status: text() });
+    this.enter('ready');
+    return sent;
   }
 
   /** RELOADING=1; its status is for the reload only (READY restores the app's). */

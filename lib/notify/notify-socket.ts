@@ -4,6 +4,7 @@ import { notifyMessages } from './notify.messages.js';
 import {
   closeQuietly,
   connectUnixDgram,
+  createUnixDgram,
   errnoName,
   type UnixDgramSocket,
 } from './unix-dgram-transport.js';
@@ -20,6 +21,25 @@ export interface NotifySocketOptions {
 }
 
 type SendOutcome = 'sent' | 'congested' | { errno: string };
+
+/**
+ * Sends `bytes` on `socket`: connected, or to `path` with sendto(2). EAGAIN on a connected
+ * socket ('congested', code 1) is followed by 'writable'; with sendto it is an errno like others.
+ */
+function sendOn(socket: UnixDgramSocket, bytes: Buffer, path?: string): SendOutcome {
+  let outcome: SendOutcome = 'sent';
+  const done = (error?: Error & { code?: number }): void => {
+    if (!error) return;
+    outcome = error.code === 1 ? 'congested' : { errno: errnoName(error.code) };
+  };
+  try {
+    if (path === undefined) socket.send(bytes, done);
+    else socket.send(bytes, 0, bytes.length, path, done);
+  } catch (error) {
+    outcome = { errno: (error as Error).message };
+  }
+  return outcome;
+}
 
 /**
  * Sends datagrams to one AF_UNIX datagram socket, connected for speed, and never throws.
@@ -142,26 +162,26 @@ export class NotifySocket {
   }
 
   private trySend(bytes: Buffer): SendOutcome {
-    const socket = this.socket ?? this.open();
+    if (this.socket) return sendOn(this.socket, bytes);
+    // A fresh socket (the first message, or the first after an idle close) sends with
+    // sendto(2) before anything else, and is connected only then, for the messages that
+    // follow: STOPPING=1 after a quiet spell leaves with one system call before it, as a
+    // hand-written notify would, not behind a connect(2) and listener set-up.
+    const socket = createUnixDgram();
     if (typeof socket === 'string') return { errno: socket };
-    let outcome: SendOutcome = 'sent';
-    try {
-      socket.send(bytes, (error) => {
-        if (!error) return;
-        // unix-dgram signals EAGAIN as code 1 ("congestion") and will emit 'writable' later.
-        outcome = error.code === 1 ? 'congested' : { errno: errnoName(error.code) };
-      });
-    } catch (error) {
-      outcome = { errno: (error as Error).message };
+    const outcome = sendOn(socket, bytes, this.path);
+    const congested =
+      typeof outcome === 'object' && (outcome.errno === 'EAGAIN' || outcome.errno === 'ENOBUFS');
+    if (outcome !== 'sent' && !congested) {
+      closeQuietly(socket);
+      return outcome;
     }
-    return outcome;
-  }
-
-  /** Opens and connects a socket, or says why it could not. */
-  private open(): UnixDgramSocket | string {
-    const socket = connectUnixDgram(this.path, () => this.onWritable());
-    if (typeof socket !== 'string') this.socket = socket;
-    return socket;
+    const connected = connectUnixDgram(this.path, () => this.onWritable(), socket);
+    // Sent, but the receiver went away at once: the next message starts anew.
+    if (typeof connected === 'string') return outcome === 'sent' ? outcome : { errno: connected };
+    this.socket = connected;
+    // EAGAIN from sendto arms nothing: sent again once connected, it queues and 'writable' follows.
+    return congested ? sendOn(connected, bytes) : outcome;
   }
 
   private onWritable(): void {

@@ -1,6 +1,7 @@
 // The unix-dgram transport as the notify and journal sockets use it: the addon loaded on first
 // use, sockets connected to one path, and its `-errno` codes named.
 import { notifyMessages } from './notify.messages.js';
+import { loadUnixDgramAddon } from './unix-dgram-binding.js';
 
 /** The part of unix-dgram's socket this library uses (its API is callback- and event-based). */
 export interface UnixDgramSocket {
@@ -12,7 +13,16 @@ export interface UnixDgramSocket {
   ): this;
   connect(path: string): void;
   bind(path: string): void;
+  /** On a connected socket. Calls back at once: code 1 is EAGAIN ('writable' follows), else `-errno`. */
   send(data: Buffer, callback: (error?: Error & { code?: number }) => void): void;
+  /** Before connecting: `sendto(2)`. Calls back at once with `-errno` (EAGAIN too: no 'writable'). */
+  send(
+    data: Buffer,
+    offset: number,
+    length: number,
+    path: string,
+    callback: (error?: Error & { code?: number }) => void,
+  ): void;
   close(): void;
 }
 
@@ -21,12 +31,13 @@ let errnoNames: Map<number, string> | undefined;
 /** unix-dgram reports `-errno` numbers; messages should say `ECONNREFUSED`, not `-111`. */
 export function errnoName(code: unknown): string {
   if (typeof code !== 'number') return String(code);
-  errnoNames ??= new Map(
-    Object.entries(process.getBuiltinModule('node:os').constants.errno).map(([name, n]) => [
-      n,
-      name,
-    ]),
-  );
+  if (!errnoNames) {
+    errnoNames = new Map();
+    // Aliases share a number (EWOULDBLOCK is EAGAIN): the first, usual name is kept.
+    for (const [name, n] of Object.entries(process.getBuiltinModule('node:os').constants.errno)) {
+      if (!errnoNames.has(n)) errnoNames.set(n, name);
+    }
+  }
   return errnoNames.get(Math.abs(code)) ?? `errno ${code}`;
 }
 
@@ -39,19 +50,29 @@ export function closeQuietly(socket: UnixDgramSocket): void {
   }
 }
 
-/**
- * A datagram socket connected to `path`, whose 'writable' (room again after EAGAIN) calls
- * `onWritable`; or why there is none: the transport's load error, or the errno name.
- */
-export function connectUnixDgram(path: string, onWritable: () => void): UnixDgramSocket | string {
+/** A new, unconnected datagram socket; or why there is none: the load error, or the errno name. */
+export function createUnixDgram(): UnixDgramSocket | string {
   const transport = loadUnixDgram();
   if (transport instanceof Error) return transport.message;
-  let socket: UnixDgramSocket;
   try {
-    socket = transport.createSocket('unix_dgram');
+    return transport.createSocket('unix_dgram');
   } catch (error) {
     return errnoName((error as { code?: number }).code);
   }
+}
+
+/**
+ * A datagram socket connected to `path` (`created`, or a new one), whose 'writable' (room
+ * again after EAGAIN) calls `onWritable`; or why there is none: the transport's load error, or
+ * the errno name (the socket is closed then).
+ */
+export function connectUnixDgram(
+  path: string,
+  onWritable: () => void,
+  created: UnixDgramSocket | string = createUnixDgram(),
+): UnixDgramSocket | string {
+  if (typeof created === 'string') return created;
+  const socket = created;
   let failure: string | undefined;
   // unix-dgram emits 'error' synchronously and throws when nobody listens.
   socket.on('error', (error) => {
@@ -71,6 +92,19 @@ interface UnixDgramModule {
 let loaded: UnixDgramModule | Error | undefined;
 
 /**
+ * Whether this is the process's main thread, without loading node:worker_threads (about 1 ms
+ * of every supervised start): in a worker thread Node (20 to 24) replaces `process.abort` with
+ * a stub named `unavailableInWorker` and marked `disabled`, where the main thread has the native
+ * `abort`. Anything else (a patched `abort`, another Node) is left to node:worker_threads.
+ */
+function isMainThread(): boolean {
+  const abort = process.abort as typeof process.abort & { disabled?: unknown };
+  if (abort.disabled === true || abort.name === 'unavailableInWorker') return false;
+  if (abort.name === 'abort') return true;
+  return process.getBuiltinModule('node:worker_threads').isMainThread;
+}
+
+/**
  * Loads the native transport on first use only, so an app that is not under systemd never
  * loads it. Returns an Error that says what to do when it cannot be loaded (install script
  * blocked by the package manager, or a worker thread, where the addon cannot be loaded).
@@ -78,13 +112,13 @@ let loaded: UnixDgramModule | Error | undefined;
 export function loadUnixDgram(): UnixDgramModule | Error {
   if (loaded) return loaded;
   // Built-ins fetched here rather than imported: an app that is not supervised never needs them.
-  if (!process.getBuiltinModule('node:worker_threads').isMainThread) {
+  if (!isMainThread()) {
     loaded = new Error(notifyMessages.workerThread());
     return loaded;
   }
   try {
     const require = process.getBuiltinModule('node:module').createRequire(import.meta.url);
-    loaded = require('unix-dgram') as UnixDgramModule;
+    loaded = loadUnixDgramAddon(require) ?? (require('unix-dgram') as UnixDgramModule);
   } catch (error) {
     // The `bindings` package lists every path it tried, one per line: the first line says
     // enough, and the fix must stay in the one line the journal records.

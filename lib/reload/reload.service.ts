@@ -43,7 +43,7 @@ const TIMED_OUT = Symbol('timed out');
 @Injectable()
 export class SystemdReloadService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(SYSTEMD_LOGGER_CONTEXT);
-  private handlers: ReloadHandler[] = [];
+  private discovered: ReloadHandler[] | undefined;
   private running: Promise<SystemdReloadOutcome> | undefined;
   private followUp: Promise<SystemdReloadOutcome> | undefined;
   private signalHooked = false;
@@ -56,19 +56,31 @@ export class SystemdReloadService implements OnApplicationBootstrap, OnApplicati
   ) {}
 
   onApplicationBootstrap(): void {
-    this.handlers = this.explorer.explore();
+    const supervised = this.options.reload && this.supervisor.enabled;
     // Never take the signal from apps that did not ask, or that systemd does not supervise.
-    if (!this.options.reload || !this.supervisor.enabled) return;
-    const signal = this.options.reloadSignal;
-    process.on(signal, this.onSignal);
-    this.signalHooked = true;
-    this.logger.log(systemdMessages.reloadOn(signal, this.handlers.length));
-    // Nest's shutdown hooks are usually enabled after bootstrap: look once it has returned.
+    if (supervised) {
+      process.on(this.options.reloadSignal, this.onSignal);
+      this.signalHooked = true;
+    }
+    // Handlers are looked for once bootstrap has returned (after the port accepts connections
+    // for an HTTP app): scanning every provider is not worth delaying READY for. A reload asked
+    // for before then looks at once.
     setImmediate(() => {
+      const count = this.handlers.length;
+      if (!supervised) return;
+      const signal = this.options.reloadSignal;
+      this.logger.log(systemdMessages.reloadOn(signal, count));
+      // Nest's shutdown hooks are usually enabled after bootstrap: looked at now too.
       if (this.signalHooked && signalStopsTheApp(signal)) {
         this.logger.warn(systemdMessages.reloadSignalShared(signal));
       }
     }).unref();
+  }
+
+  /** The `@OnSystemdReload()` methods, found on first use. */
+  private get handlers(): ReloadHandler[] {
+    this.discovered ??= this.explorer.explore();
+    return this.discovered;
   }
 
   onApplicationShutdown(): void {

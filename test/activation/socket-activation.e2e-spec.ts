@@ -6,7 +6,7 @@ import { once } from 'node:events';
 import { createServer, type Server } from 'node:net';
 import { createInterface } from 'node:readline';
 import { NotifyListener } from '../../lib/testing/notify-listener.js';
-import { acceptsConnections, exitWithin } from '../e2e/helpers.js';
+import { acceptsConnections, exitWithin, expectReady } from '../e2e/helpers.js';
 import { fixture } from '../notify/helpers.js';
 
 interface Report {
@@ -72,8 +72,7 @@ describe.each(['express', 'fastify'] as const)('socket activation, %s', (adapter
     server.close();
     try {
       expect(app.report).toEqual({ activated: true, fd: 3, name: 'http', port, leftBehind: [] });
-      const ready = await systemd.waitFor('READY=1');
-      expect(ready.assignments.STATUS).toBe(`Listening on 127.0.0.1:${port}`);
+      await expectReady(systemd, `Listening on 127.0.0.1:${port}`);
       const response = await fetch(`http://127.0.0.1:${port}/`);
       expect(await response.text()).toMatch(/^served by \d+$/);
     } finally {

@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { connect } from 'node:net';
 import { createInterface } from 'node:readline';
 import { SUPERVISION_VARIABLES } from '../../lib/notify/systemd-notifier.js';
-import type { NotifyRecord } from '../../lib/testing/notify-listener.js';
+import type { NotifyListener, NotifyRecord } from '../../lib/testing/notify-listener.js';
 
 /** Sets the supervision variables for the app created in `run`, then restores the environment. */
 export async function withSystemdEnv<T>(
@@ -37,6 +37,42 @@ export function acceptsConnections(port: number): Promise<boolean> {
 
 export const sleep = (ms: number): Promise<void> =>
   new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The start-up READY as systemd receives it: two datagrams (see {@link expectReady}). */
+export interface ReadyAndStatus {
+  /** `READY=1` alone, or with `MAINPID=`. */
+  readonly ready: NotifyRecord;
+  /** The datagram right after it: `STATUS=<text>` alone, the app's status. */
+  readonly status: NotifyRecord;
+}
+
+/**
+ * Waits for the start-up READY (at index `since` or later) and checks that it came as the
+ * module sends it: `READY=1` alone (`READY=1\nMAINPID=<mainPid>` when `mainPid` is given), and
+ * then, as the very next datagram, `STATUS=` alone with `status` as its text (or a text that
+ * matches it). Returns both datagrams. Not for the READY that ends a reload: that one still
+ * carries its status in the same datagram.
+ */
+export async function expectReady(
+  systemd: NotifyListener,
+  status: string | RegExp,
+  options: { since?: number; timeoutMs?: number; mainPid?: number } = {},
+): Promise<ReadyAndStatus> {
+  const { since = 0, timeoutMs = 5000, mainPid } = options;
+  const ready = await systemd.waitFor('READY=1', { since, timeoutMs });
+  expect(ready.raw).toBe(mainPid === undefined ? 'READY=1' : `READY=1\nMAINPID=${mainPid}`);
+  const next = await systemd.waitFor(() => true, {
+    since: systemd.messages.indexOf(ready) + 1,
+    timeoutMs: 2000,
+  });
+  if (typeof status === 'string') {
+    expect(next.raw).toBe(`STATUS=${status}`);
+  } else {
+    expect(next.raw).toMatch(/^STATUS=[^\n]*$/);
+    expect(next.assignments.STATUS).toMatch(status);
+  }
+  return { ready, status: next };
+}
 
 /** Gaps between consecutive records, in ms. */
 export function gaps(records: readonly NotifyRecord[]): number[] {

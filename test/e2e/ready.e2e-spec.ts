@@ -8,7 +8,7 @@ import type { SystemdModuleOptions } from '../../lib/options/systemd-options.int
 import { SystemdModule } from '../../lib/systemd.module.js';
 import { SystemdService } from '../../lib/systemd.service.js';
 import { NotifyListener } from '../../lib/testing/notify-listener.js';
-import { acceptsConnections, sleep, withSystemdEnv } from './helpers.js';
+import { acceptsConnections, expectReady, sleep, withSystemdEnv } from './helpers.js';
 
 @Controller()
 class HelloController {
@@ -90,7 +90,8 @@ describe('READY=1 is sent only when the app truly serves', () => {
       await http.listen(0, '127.0.0.1');
       const { record, port, accepting } = await accepted;
       expect(accepting).toBe(true);
-      expect(record.raw).toBe(`READY=1\nSTATUS=Listening on 127.0.0.1:${port}`);
+      const { ready } = await expectReady(systemd, `Listening on 127.0.0.1:${port}`);
+      expect(ready).toBe(record);
       expect(systemd.received('READY=1')).toHaveLength(1);
     });
   });
@@ -98,16 +99,14 @@ describe('READY=1 is sent only when the app truly serves', () => {
   it('application context without HTTP: READY at bootstrap', async () => {
     await withSystemdEnv(systemd.env(), async () => {
       app = await NestFactory.createApplicationContext(WorkerModule, { logger: false });
-      const record = await systemd.waitFor('READY=1', { timeoutMs: 1000 });
-      expect(record.raw).toBe('READY=1\nSTATUS=Running');
+      await expectReady(systemd, 'Running', { timeoutMs: 1000 });
     });
   });
 
   it('forRootAsync({ useClass }): options from the class', async () => {
     await withSystemdEnv(systemd.env(), async () => {
       app = await NestFactory.createApplicationContext(UseClassModule, { logger: false });
-      const record = await systemd.waitFor('READY=1', { timeoutMs: 1000 });
-      expect(record.raw).toBe('READY=1\nSTATUS=Options from a class');
+      await expectReady(systemd, 'Options from a class', { timeoutMs: 1000 });
     });
   });
 
@@ -117,7 +116,7 @@ describe('READY=1 is sent only when the app truly serves', () => {
       await sleep(100);
       expect(systemd.received('READY=1')).toEqual([]);
       app.get(SystemdService).ready('Caches warm');
-      expect((await systemd.waitFor('READY=1')).raw).toBe('READY=1\nSTATUS=Caches warm');
+      await expectReady(systemd, 'Caches warm');
     });
   });
 

@@ -10,7 +10,7 @@ import { SystemdModule } from '../../lib/systemd.module.js';
 import { SystemdService } from '../../lib/systemd.service.js';
 import { SYSTEMD_WATCHDOG_INTERVAL } from '../../lib/systemd.constants.js';
 import { NotifyListener } from '../../lib/testing/notify-listener.js';
-import { gaps, sleep, withSystemdEnv } from './helpers.js';
+import { expectReady, gaps, sleep, withSystemdEnv } from './helpers.js';
 
 type Mode = 'up' | 'false' | 'terminus-down' | 'throws' | 'rejects-non-error' | 'hangs' | 'garbage';
 
@@ -199,7 +199,7 @@ describe('WATCHDOG=1 pings gated on health', () => {
     })
     class AsyncModule {}
     const context = await start(AsyncModule);
-    expect((await systemd.waitFor('READY=1')).raw).toBe('READY=1\nSTATUS=Worker up');
+    await expectReady(systemd, 'Worker up');
     await systemd.waitFor('WATCHDOG=1');
     context.get(Flags).healthy = false;
     const failing = await systemd.waitFor((r) => /flags: reported unhealthy/.test(r.raw), {

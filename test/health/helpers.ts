@@ -5,7 +5,7 @@ import 'reflect-metadata';
 import type { INestApplicationContext, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NotifyListener, type NotifyRecord } from '../../lib/testing/notify-listener.js';
-import { sleep, withSystemdEnv } from '../e2e/helpers.js';
+import { expectReady, sleep, withSystemdEnv } from '../e2e/helpers.js';
 import { RecordingNestLogger } from '../faults/helpers.js';
 
 /** A 200 ms watchdog timeout: a round of checks every 100 ms, each with a 50 ms deadline. */
@@ -116,7 +116,7 @@ export async function expectGated(
   setHealthy: (healthy: boolean) => void,
   expected: string | RegExp,
 ): Promise<string> {
-  expect((await systemd.waitFor('READY=1')).raw).toBe('READY=1\nSTATUS=Running');
+  await expectReady(systemd, 'Running');
   await expectPings(systemd);
   setHealthy(false);
   const status = await expectWithheld(systemd);

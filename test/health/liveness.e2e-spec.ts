@@ -7,7 +7,7 @@ import { get } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
 import { NotifyListener, type NotifyRecord } from '../../lib/testing/notify-listener.js';
-import { fixturePath, gaps, sleep } from '../e2e/helpers.js';
+import { expectReady, fixturePath, gaps, sleep } from '../e2e/helpers.js';
 import { startChildApp, type ChildApp } from '../watchdog/child-app.js';
 
 const run = promisify(execFile);
@@ -85,7 +85,9 @@ describe('liveness checks in a supervised app', () => {
     // WatchdogSec=2: a round every second, checks cut off after 500 ms.
     systemd = await NotifyListener.start({ watchdogUsec: 2_000_000 });
     app = await startChildApp('liveness-app', ['event-loop'], systemd.env());
-    const ready = await systemd.waitFor('READY=1', { timeoutMs: 10_000 });
+    const ready = await expectReady(systemd, `Listening on 127.0.0.1:${app.port}`, {
+      timeoutMs: 10_000,
+    });
     await systemd.waitFor('WATCHDOG=1', { timeoutMs: 5000 });
 
     // 300 ms busy chunks back to back for 4 s: never blocked for good (the watchdog's timer
@@ -124,8 +126,8 @@ describe('liveness checks in a supervised app', () => {
       'pings not withheld for longer than the 2 s timeout',
       systemd,
     );
-    // Recovery puts the app's own status back with the first ping.
-    expect(statusOf(resumed)).toBe(ready.assignments.STATUS);
+    // Recovery puts the app's own status (the one that followed READY) back with the first ping.
+    expect(statusOf(resumed)).toBe(statusOf(ready.status));
   }, 30_000);
 
   // V8's heap_size_limit, which the check's fraction is of, counts the young generation's

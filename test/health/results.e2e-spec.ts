@@ -18,6 +18,7 @@ import {
 } from '@nestjs/terminus';
 import type { SystemdHealthIndicatorInput } from '../../lib/health/health-indicator.interface.js';
 import { SystemdModule } from '../../lib/systemd.module.js';
+import { expectReady } from '../e2e/helpers.js';
 import {
   DEGRADED_PREFIX,
   expectGated,
@@ -137,7 +138,7 @@ describe('health check results', () => {
     // understood, but its STATUS read "redis: redis connection lost".
     it('.up() pings, .down({ message }) withholds with the message, .up() again restores', async () => {
       const { app, systemd } = await apps.start(RedisAppModule);
-      expect((await systemd.waitFor('READY=1')).raw).toBe(`READY=1\nSTATUS=${APP_STATUS}`);
+      await expectReady(systemd, APP_STATUS);
       await expectPings(systemd);
       app.get(Redis).mode = 'down';
       // The indicator names itself ("redis: …"): said once, not "redis: redis: …".

@@ -6,7 +6,7 @@ import { once } from 'node:events';
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { createInterface } from 'node:readline';
 import { NotifyListener, type NotifyRecord } from '../../lib/testing/notify-listener.js';
-import { acceptsConnections, exitWithin, fixturePath, sleep } from '../e2e/helpers.js';
+import { acceptsConnections, exitWithin, expectReady, fixturePath, sleep } from '../e2e/helpers.js';
 
 interface OutputLine {
   readonly text: string;
@@ -283,8 +283,7 @@ describe('READY=1 once every transport serves', () => {
     'custom transport serving 1.5 s after listen(): READY from its callback, not before',
     async () => {
       await withShape('slow-transport', {}, async (systemd, app) => {
-        const ready = await systemd.waitFor('READY=1', { timeoutMs: 10_000 });
-        expect(ready.assignments.STATUS).toBe('SlowTransport listening');
+        await expectReady(systemd, 'SlowTransport listening', { timeoutMs: 10_000 });
         await app.line(/^listening$/);
         await morePings(systemd, systemd.messages.length, 2);
         expect(sequence(systemd, 'X_TRANSPORT_LISTENING=1', 'READY=1')).toEqual([
@@ -319,7 +318,7 @@ describe('READY=1 once every transport serves', () => {
       await withShape('tcp', { PORT: String(port) }, async (systemd) => {
         await systemd.waitFor('READY=1', { timeoutMs: 10_000 });
         expect(await acceptsConnections(port)).toBe(true);
-        expect(readies(systemd)[0]!.assignments.STATUS).toBe('ServerTCP listening');
+        await expectReady(systemd, 'ServerTCP listening');
       });
     },
     20_000,
@@ -335,10 +334,11 @@ describe('READY=1 once every transport serves', () => {
           await acceptingWithin(port, 10_000);
           expect(readies(systemd)).toEqual([]);
         }
-        const ready = await systemd.waitFor('READY=1', { timeoutMs: 10_000 });
+        await systemd.waitFor('READY=1', { timeoutMs: 10_000 });
         expect(await acceptsConnections(port)).toBe(true);
-        expect(ready.assignments.STATUS).toContain(`Listening on 127.0.0.1:${port}`);
-        expect(ready.assignments.STATUS).toContain('SlowTransport listening');
+        const { status } = await expectReady(systemd, /listening/i);
+        expect(status.assignments.STATUS).toContain(`Listening on 127.0.0.1:${port}`);
+        expect(status.assignments.STATUS).toContain('SlowTransport listening');
         await app.line(/^serving$/);
         await morePings(systemd, systemd.messages.length, 2);
         expect(sequence(systemd, 'X_TRANSPORT_LISTENING=1', 'READY=1')).toEqual([

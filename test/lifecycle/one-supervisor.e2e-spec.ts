@@ -10,7 +10,7 @@ import { OnSystemdReload } from '../../lib/reload/on-systemd-reload.decorator.js
 import { SystemdModule } from '../../lib/systemd.module.js';
 import { SystemdService } from '../../lib/systemd.service.js';
 import { NotifyListener } from '../../lib/testing/notify-listener.js';
-import { gaps, sleep, withSystemdEnv } from '../e2e/helpers.js';
+import { expectReady, gaps, sleep, withSystemdEnv } from '../e2e/helpers.js';
 import { RecordingNestLogger } from '../faults/helpers.js';
 
 describe('one supervisor per application', () => {
@@ -193,8 +193,8 @@ describe('WATCHDOG_PID naming a wrapper', () => {
 
   it('sendMainPid: READY with MAINPID, and the watchdog is ours to keep', async () => {
     await start(true);
-    const ready = await systemd.waitFor('READY=1');
-    expect(ready.assignments.MAINPID).toBe(String(process.pid));
+    // MAINPID= goes with READY itself; the status follows on its own.
+    await expectReady(systemd, 'Running', { mainPid: process.pid });
     await systemd.waitFor('WATCHDOG=1', { timeoutMs: 500 });
   });
 

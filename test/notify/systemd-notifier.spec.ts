@@ -213,6 +213,39 @@ describe('SystemdNotifier under a congested receiver (EAGAIN)', () => {
     }
   });
 
+  it('keeps the first datagram of a fresh socket that meets a full queue, and delivers it after', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'nestjs-systemd-fresh-'));
+    const path = join(dir, 'notify.sock');
+    const receiver = await ChildReceiver.start(path);
+    const notifier = new SystemdNotifier({
+      env: { NOTIFY_SOCKET: path },
+      logger: new RecordingLogger(),
+    });
+    const filler = new SystemdNotifier({
+      env: { NOTIFY_SOCKET: path },
+      logger: new RecordingLogger(),
+    });
+    try {
+      receiver.child.kill('SIGSTOP');
+      // Another sender fills the receiver's queue (net.unix.max_dgram_qlen) first.
+      for (let i = 0; i < 40; i++) filler.notify({ custom: { X_FILL: String(i) } });
+      expect(filler.pending).toBeGreaterThan(0);
+      // The notifier's first datagram goes out on a new socket with sendto(2), which meets EAGAIN.
+      expect(notifier.notify({ stopping: true })).toBe(true);
+      expect(notifier.pending).toBe(1);
+      receiver.child.kill('SIGCONT');
+      await receiver.waitUntil((datagrams) => datagrams.includes('STOPPING=1'));
+      expect(receiver.datagrams.filter((datagram) => datagram === 'STOPPING=1')).toHaveLength(1);
+      expect(notifier.pending).toBe(0);
+    } finally {
+      receiver.child.kill('SIGCONT');
+      await notifier.close();
+      await filler.close();
+      await receiver.stop();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('waits for a congested receiver on close, then gives up after the timeout', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'nestjs-systemd-close-'));
     const path = join(dir, 'notify.sock');

@@ -208,10 +208,24 @@ export async function bootSupervised(dir, testing, execPath) {
       died,
     ]);
     const readyMs = Math.round(ready.receivedAt - app.startedAt);
+    // READY=1 leaves alone, and the app's status follows in the very next datagram.
+    if (ready.raw !== 'READY=1') {
+      throw new Error(`READY=1 should come alone: ${JSON.stringify(ready.raw)}`);
+    }
+    const afterReady = await systemd.waitFor(() => true, {
+      since: systemd.messages.indexOf(ready) + 1,
+      timeoutMs: 2_000,
+    });
+    if (!/^STATUS=[^\n]*$/.test(afterReady.raw)) {
+      throw new Error(`STATUS= alone should follow READY=1: ${JSON.stringify(afterReady.raw)}`);
+    }
+    const appStatus = afterReady.assignments.STATUS;
     // The port was bound before READY was sent, so a connection made now must be answered.
-    const port = /:(\d+)$/.exec(ready.assignments.STATUS ?? '')?.[1];
+    const port = /:(\d+)$/.exec(appStatus ?? '')?.[1];
     if (port !== String(app.port)) {
-      throw new Error(`READY=1 should name the passed socket (port ${app.port}): ${ready.raw}`);
+      throw new Error(
+        `the status after READY=1 should name the passed socket (port ${app.port}): ${afterReady.raw}`,
+      );
     }
     passed.push(`READY=1 ${readyMs} ms after start on the passed socket`);
     const response = await fetch(`http://127.0.0.1:${port}/`);
@@ -224,7 +238,7 @@ export async function bootSupervised(dir, testing, execPath) {
       timeoutMs: 2_000,
     });
     passed.push(`${PINGS_EXPECTED} pings`);
-    await checkHealthGating(systemd, `http://127.0.0.1:${port}`, ready.assignments.STATUS);
+    await checkHealthGating(systemd, `http://127.0.0.1:${port}`, appStatus);
     passed.push('pings withheld while db down and resumed');
     app.child.kill('SIGTERM');
     await systemd.waitFor('STOPPING=1', { timeoutMs: 2_000 });

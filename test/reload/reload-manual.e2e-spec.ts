@@ -8,7 +8,7 @@ import { OnSystemdReload } from '../../lib/reload/on-systemd-reload.decorator.js
 import { SystemdModule } from '../../lib/systemd.module.js';
 import { SystemdService } from '../../lib/systemd.service.js';
 import { NotifyListener } from '../../lib/testing/notify-listener.js';
-import { sleep, withSystemdEnv } from '../e2e/helpers.js';
+import { expectReady, sleep, withSystemdEnv } from '../e2e/helpers.js';
 import { RecordingNestLogger } from '../faults/helpers.js';
 
 @Injectable()
@@ -47,7 +47,7 @@ describe('SystemdService.reload()', () => {
     app = await withSystemdEnv(systemd.env(), () =>
       NestFactory.createApplicationContext(AppModule, { logger: false }),
     );
-    await systemd.waitFor('READY=1');
+    await expectReady(systemd, 'Running');
     const since = systemd.messages.length;
     const outcome = await app.get(SystemdService).reload();
     expect(outcome).toEqual({ ok: true, failures: [] });

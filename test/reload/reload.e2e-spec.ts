@@ -3,7 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { NotifyListener } from '../../lib/testing/notify-listener.js';
-import { exitWithin, sleep } from '../e2e/helpers.js';
+import { exitWithin, expectReady, sleep } from '../e2e/helpers.js';
 import { fixture } from '../notify/helpers.js';
 
 interface RunningApp {
@@ -51,7 +51,7 @@ describe('reload (Type=notify-reload)', () => {
 
   it('SIGHUP: RELOADING=1 with a fresh MONOTONIC_USEC in one datagram, handlers, then READY=1', async () => {
     app = await startApp(systemd.env());
-    await systemd.waitFor('READY=1');
+    await expectReady(systemd, 'Serving');
     const since = systemd.messages.length;
     // CLOCK_MONOTONIC is shared by all processes: the timestamp must not predate the signal.
     const signalledAt = process.hrtime.bigint() / 1000n;

@@ -71,7 +71,7 @@ describe('as an unprivileged user under a real systemd', () => {
         DynamicUser: 'yes',
         NotifyAccess: 'main',
         UID: String(uid),
-        // Type=notify: `start` returned, so READY=1 was accepted; the status came with it.
+        // Type=notify: `start` returned, so READY=1 was accepted; the status came right after it.
         ActiveState: 'active',
         StatusText: `Listening on 127.0.0.1:${port}`,
       });

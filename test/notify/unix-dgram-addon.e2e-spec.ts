@@ -1,0 +1,80 @@
+// The notify socket drives unix-dgram's addon directly for the 2.0 releases (skipping the
+// package's `bindings` lookup and node:dgram) and goes through the package's own front for any
+// other. Both are checked in a child process that loads the built package from a folder of its
+// own, with a copy of unix-dgram whose version the test sets: which files Node loaded tells the
+// path taken, and the datagram's arrival that it works.
+import { execFile } from 'node:child_process';
+import { cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { NotifyListener } from '../../lib/testing/notify-listener.js';
+
+const ROOT = new URL('../..', import.meta.url).pathname;
+const run = promisify(execFile);
+
+const SCRIPT = [
+  "import { createRequire } from 'node:module';",
+  "const { SystemdNotifier } = await import('nestjs-systemd/protocol');",
+  'const notifier = new SystemdNotifier();',
+  "notifier.notify({ ready: true, status: 'sent' });",
+  'await notifier.close();',
+  'const loaded = Object.keys(createRequire(import.meta.url).cache);',
+  'console.log(JSON.stringify({',
+  "  front: loaded.some((file) => file.endsWith('/unix-dgram/lib/unix_dgram.js')),",
+  "  addon: loaded.some((file) => file.endsWith('/unix_dgram.node')),",
+  '}));',
+].join('\n');
+
+describe('the unix-dgram transport', () => {
+  let dir: string;
+  let systemd: NotifyListener;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'nestjs-systemd-addon-'));
+    const modules = join(dir, 'node_modules');
+    await mkdir(join(modules, 'nestjs-systemd'), { recursive: true });
+    await cp(join(ROOT, 'dist'), join(modules, 'nestjs-systemd', 'dist'), { recursive: true });
+    await cp(join(ROOT, 'package.json'), join(modules, 'nestjs-systemd', 'package.json'));
+    // A copy, so that its version can be changed; its own dependencies as they are.
+    await cp(join(ROOT, 'node_modules', 'unix-dgram'), join(modules, 'unix-dgram'), {
+      recursive: true,
+      dereference: true,
+    });
+    for (const name of ['bindings', 'file-uri-to-path']) {
+      // oxlint-disable-next-line no-await-in-loop -- two links, made in order
+      await symlink(join(ROOT, 'node_modules', name), join(modules, name));
+    }
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+  beforeEach(async () => {
+    systemd = await NotifyListener.start();
+  });
+  afterEach(() => systemd.close());
+
+  async function setVersion(version: string): Promise<void> {
+    const manifest = join(dir, 'node_modules', 'unix-dgram', 'package.json');
+    const pkg = JSON.parse(await readFile(manifest, 'utf8')) as { version: string };
+    await writeFile(manifest, JSON.stringify({ ...pkg, version }));
+  }
+
+  async function send(): Promise<{ front: boolean; addon: boolean }> {
+    const { stdout, stderr } = await run(process.execPath, ['--input-type=module', '-e', SCRIPT], {
+      cwd: dir,
+      env: { ...process.env, ...systemd.env() },
+    });
+    expect(stderr).toBe('');
+    await systemd.waitFor((record) => record.raw === 'READY=1\nSTATUS=sent');
+    return JSON.parse(stdout) as { front: boolean; addon: boolean };
+  }
+
+  it("unix-dgram 2.0.x: the addon alone, without the package's front", async () => {
+    await setVersion('2.0.7');
+    await expect(send()).resolves.toEqual({ front: false, addon: true });
+  });
+
+  it("any other version: through the package's own front", async () => {
+    await setVersion('2.1.0');
+    await expect(send()).resolves.toEqual({ front: true, addon: true });
+  });
+});
