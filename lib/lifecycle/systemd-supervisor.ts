@@ -145,9 +145,7 @@ export class SystemdSupervisor {
         allowed = rest;
       }
     }
-    const onlyPing =
-      allowed.watchdog === true && Object.keys(allowed).every((key) => key === 'watchdog');
-    const sent = onlyPing ? this.notifier.ping() : this.notifier.notify(allowed);
+    const sent = this.notifier.notify(allowed);
     if (allowed.stopping) this.enter('stopping');
     else if (allowed.ready) this.enter('ready');
     else if (allowed.reloading) this.enter('reloading');

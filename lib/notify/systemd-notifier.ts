@@ -33,6 +33,15 @@ export interface SystemdNotifierOptions {
 /** The watchdog ping never varies: encoded once, not on every tick. */
 const WATCHDOG_PING = encodeNotifyMessage({ watchdog: true });
 
+/** Whether `state` is `WATCHDOG=1` and nothing else. */
+function isLonePing(state: NotifyState): boolean {
+  if (state.watchdog !== true) return false;
+  for (const key in state) {
+    if (key !== 'watchdog' && state[key as keyof NotifyState] !== undefined) return false;
+  }
+  return true;
+}
+
 /** The variables systemd sets for `sd_notify(3)` and `sd_watchdog_enabled(3)`. */
 export const SUPERVISION_VARIABLES = ['NOTIFY_SOCKET', 'WATCHDOG_USEC', 'WATCHDOG_PID'] as const;
 
@@ -107,6 +116,8 @@ export class SystemdNotifier {
    */
   notify(state: NotifyState): boolean {
     if (!this.socket) return false;
+    // The message sent over and over (a watchdog tick): its datagram is encoded once.
+    if (isLonePing(state)) return this.ping();
     const datagram = this.prepare(state);
     return datagram !== undefined && this.send(datagram);
   }
