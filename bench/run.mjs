@@ -39,7 +39,7 @@ const CASES = {
   },
   lifecycle: {
     title: '2, 3, 5 READY, STOPPING, bootstrap',
-    run: () => runLifecycle({ rounds: 16, warmRounds: 500 }),
+    run: () => runLifecycle({ rounds: 16, warmRounds: 1500 }),
   },
   overhead: {
     title: '4 watchdog overhead',

@@ -93,6 +93,11 @@ export const cliMessages = {
     'service (and DynamicUser= could not read anyway): the service would fail with ' +
     'status=203/EXEC or 200/CHDIR. Install the app and node outside /home and /root (/opt, ' +
     '/srv, /usr/bin/node), or pass --working-directory and --node for where they will be',
+  underTmp: (what: string, path: string) =>
+    `warning: ${what} ${path} is under /tmp or /var/tmp, which the service does not see: ` +
+    'PrivateTmp=yes gives it a /tmp of its own, and it would fail with status=203/EXEC or ' +
+    '200/CHDIR. Install the app outside them (/opt, /srv), or pass --working-directory and ' +
+    '--node for where it will be',
   nodeMissing: (path: string) =>
     `warning: --node ${path} does not exist on this machine; make sure it does on the target`,
 } as const;

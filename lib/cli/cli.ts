@@ -182,10 +182,20 @@ function commandLine(parsed: Parsed): string[] {
   return words.map(shellWord);
 }
 
-const HOME_DIRECTORIES = ['/home', '/root', '/run/user'];
+/** Where the unit's sandbox hides files from the service, and what to say about a path there. */
+const HIDDEN_DIRECTORIES: readonly [readonly string[], (what: string, path: string) => string][] = [
+  // ProtectHome=yes
+  [['/home', '/root', '/run/user'], cliMessages.underHome],
+  // PrivateTmp=yes (DynamicUser=yes implies it): the service gets a /tmp of its own.
+  [['/tmp', '/var/tmp'], cliMessages.underTmp],
+];
 
-function underHome(path: string): boolean {
-  return HOME_DIRECTORIES.some((home) => path === home || path.startsWith(`${home}/`));
+/** Why the service will not see `path` (it is `what`), if it will not. */
+function hiddenFromService(what: string, path: string): string | undefined {
+  for (const [dirs, message] of HIDDEN_DIRECTORIES) {
+    if (dirs.some((dir) => path === dir || path.startsWith(`${dir}/`))) return message(what, path);
+  }
+  return undefined;
 }
 
 /** The generator's options from the command line and the app's folder; warnings about the result. */
@@ -214,7 +224,8 @@ function unitOptions(
     ['node', nodePath],
     ['the working directory', workingDirectory],
   ] as const) {
-    if (underHome(path)) warnings.push(cliMessages.underHome(what, path));
+    const hidden = hiddenFromService(what, path);
+    if (hidden) warnings.push(hidden);
   }
   const options: UnitOptions = {
     name,

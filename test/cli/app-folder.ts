@@ -1,5 +1,5 @@
 // Temporary app folders laid out as `nest new` and `nest build` leave them.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
@@ -26,9 +26,23 @@ export const BUILT_APP: AppFiles = {
   'dist/main.js': '',
 };
 
+/**
+ * Where app folders are made: not under /tmp or /var/tmp (PrivateTmp=yes) nor a home directory
+ * (ProtectHome=yes), where the generator rightly warns that the service would not see the app.
+ * /dev/shm, writable by every user on Linux; the temporary directory where it is not.
+ */
+function appsRoot(): string {
+  try {
+    accessSync('/dev/shm', constants.W_OK);
+    return '/dev/shm';
+  } catch {
+    return tmpdir();
+  }
+}
+
 /** Creates an app folder under a fresh temporary directory; returns its path. */
 export function appFolder(files: AppFiles, prefix = 'nestjs-systemd-unit-generator-'): string {
-  const dir = join(mkdtempSync(join(tmpdir(), prefix)), 'app');
+  const dir = join(mkdtempSync(join(appsRoot(), prefix)), 'app');
   for (const [path, content] of Object.entries(files)) {
     mkdirSync(dirname(join(dir, path)), { recursive: true });
     writeFileSync(

@@ -177,6 +177,17 @@ describe('the app folder', () => {
     expect(stderr).toContain('warning: node /root/.nvm/bin/node is under a home directory');
     expect(stderr).toContain('ProtectHome=yes');
   });
+
+  it('warns, and still writes, when the app is under /tmp (PrivateTmp=yes hides it)', () => {
+    const dir = app();
+    const { code, stdout, stderr } = run(dir, 'unit', '--working-directory', '/tmp/my-app');
+    expect(code).toBe(0);
+    expect(stdout).toContain('WorkingDirectory=/tmp/my-app');
+    expect(stderr).toContain(
+      'warning: the working directory /tmp/my-app is under /tmp or /var/tmp',
+    );
+    expect(stderr).toContain('PrivateTmp=yes');
+  });
 });
 
 describe('errors: one message, a non-zero exit, nothing written', () => {

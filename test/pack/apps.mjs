@@ -50,8 +50,9 @@ const STARTER_JEST = {
  * @property {string[]} overrides folders whose files replace ./app's of the same name
  * @property {boolean} extensionless relative imports without `.js`, as `nest new` writes them
  *   (and as Jest's resolver needs them under the starter's unchanged config)
- * @property {boolean} jest the starter's `jest` block, and the README's CommonJS spec as
- *   src/app.module.spec.ts
+ * @property {boolean} jest the README's Jest spec runs: in a CommonJS app under the starter's
+ *   `jest` block, as src/app.module.spec.ts; in an ES module app under the README's ESM `jest`
+ *   block, as test/app.module.spec.ts (outside what tsc compiles)
  * @property {Compile[]} compiles in order; the first emits dist/
  * @property {string[]} [onlyBuiltDependencies] pnpm's allow list for install scripts
  * @property {'supervised' | 'unbuilt'} boot the check its boot gets (see boot.mjs)
@@ -118,13 +119,19 @@ export const APPS = [
       'reflect-metadata': '^0.2.0',
       rxjs: '^7.8.0',
     },
-    devDependencies: { '@types/node': '^20.19.0' },
+    devDependencies: {
+      '@nestjs/testing': '^12.0.0',
+      '@swc/core': '^1.16.0',
+      '@swc/jest': '^0.2.39',
+      '@types/node': '^20.19.0',
+      jest: '^30.0.0',
+    },
     // The tsconfig of a typical user app: with package.json "type", nodenext emits ESM or
     // CommonJS from the same sources.
     config: { 'tsconfig.json': USER_TSCONFIG },
     overrides: [],
     extensionless: false,
-    jest: false,
+    jest: true,
     compiles: [
       {
         typescript: REPO_TYPESCRIPT,
@@ -268,39 +275,53 @@ async function writeSources(spec, dir) {
     if (spec.extensionless) text = text.replaceAll(RELATIVE_JS_IMPORT, "$1'");
     await writeFile(join(dir, 'src', name), text);
   });
+  const readme = await readmeBlocks();
   if (spec.type === 'commonjs') {
     // The README's CommonJS blocks, as users copy them: its main.ts beside the app's own
     // (compiled with the rest), its Jest spec as the app's spec.
-    const readme = await readmeCommonjsBlocks();
     written.push(writeFile(join(dir, 'src', 'readme-main.ts'), readme['main.ts']));
     if (spec.jest) {
       written.push(writeFile(join(dir, 'src', 'app.module.spec.ts'), readme['app.module.spec.ts']));
     }
+  } else if (spec.jest) {
+    // The same spec in an ES module app, as the README says: the module imported with its
+    // `.js` suffix, from test/ (tsc compiles src/ only, without Jest's types).
+    await mkdir(join(dir, 'test'), { recursive: true });
+    const esmSpec = readme['app.module.spec.ts'].replace(
+      "from './app.module';",
+      "from '../src/app.module.js';",
+    );
+    written.push(writeFile(join(dir, 'test', 'app.module.spec.ts'), esmSpec));
   }
   await Promise.all(written);
 }
 
 /**
- * The README's code blocks marked `<!-- readme-test: commonjs FILE -->`, by FILE; throws if one
- * this test uses is missing.
- * @returns {Promise<Record<'main.ts' | 'app.module.spec.ts', string>>}
+ * The README's code blocks marked `<!-- readme-test: commonjs FILE -->` or
+ * `<!-- readme-test: esm FILE -->`, by FILE; throws if one this test uses is missing.
+ * @returns {Promise<Record<'main.ts' | 'app.module.spec.ts' | 'jest.json', string>>}
  */
-async function readmeCommonjsBlocks() {
+async function readmeBlocks() {
   const readme = await readFile(join(ROOT, 'README.md'), 'utf8');
-  const marked = /<!-- readme-test: commonjs (\S+) -->\s*```ts\n([\s\S]*?)\n```/g;
+  const marked = /<!-- readme-test: (?:commonjs|esm) (\S+) -->\s*```\w+\n([\s\S]*?)\n```/g;
   const blocks = Object.fromEntries(
     [...readme.matchAll(marked)].map(([, file, code]) => [file, `${code}\n`]),
   );
-  for (const file of ['main.ts', 'app.module.spec.ts']) {
-    if (!blocks[file])
-      throw new Error(`README.md has no block marked "readme-test: commonjs ${file}"`);
+  for (const file of ['main.ts', 'app.module.spec.ts', 'jest.json']) {
+    if (!blocks[file]) throw new Error(`README.md has no block marked "readme-test: … ${file}"`);
   }
-  return /** @type {Record<'main.ts' | 'app.module.spec.ts', string>} */ (blocks);
+  return /** @type {Record<'main.ts' | 'app.module.spec.ts' | 'jest.json', string>} */ (blocks);
 }
 
 /** @param {AppSpec} spec @param {string} dir @param {string} tarball */
 export async function createApp(spec, dir, tarball) {
   await writeSources(spec, dir);
+  /** @type {object | undefined} */
+  let jest;
+  if (spec.jest) {
+    jest =
+      spec.type === 'commonjs' ? STARTER_JEST : JSON.parse((await readmeBlocks())['jest.json']);
+  }
   const packageJson = {
     name: `nestjs-systemd-pack-${spec.name}`,
     version: '0.0.1',
@@ -314,7 +335,7 @@ export async function createApp(spec, dir, tarball) {
     ...(spec.onlyBuiltDependencies
       ? { pnpm: { onlyBuiltDependencies: spec.onlyBuiltDependencies } }
       : {}),
-    ...(spec.jest ? { jest: STARTER_JEST } : {}),
+    ...(jest ? { jest } : {}),
   };
   await writeFile(join(dir, 'package.json'), `${JSON.stringify(packageJson, null, 2)}\n`);
   await Promise.all(

@@ -30,7 +30,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { checkInstall, compileApp, createApp, installApp, APPS, typescriptOf } from './apps.mjs';
 import { bootSupervised, bootUnbuilt } from './boot.mjs';
 import { buildAddons, installNode, selectedNodeTargets, useAddon } from './node-runtimes.mjs';
-import { runAsync, secondsSince } from './processes.mjs';
+import { cleanEnv, runAsync, secondsSince } from './processes.mjs';
 import { checkTarballFiles } from './tarball-files.mjs';
 
 /** @typedef {import('./apps.mjs').AppSpec} AppSpec */
@@ -151,12 +151,15 @@ async function checkDualPackage(dir) {
 }
 
 /**
- * Runs the starter's `jest` (its config block unchanged) under `runtime`.
- * @param {string} dir @param {NodeRuntime} runtime
+ * Runs the app's `jest` under `runtime`: a CommonJS app's with the starter's config block
+ * unchanged, an ES module app's with the README's, in Node's ESM mode as the README says.
+ * @param {string} dir @param {NodeRuntime} runtime @param {AppSpec} spec
  */
-async function runJest(dir, runtime) {
+async function runJest(dir, runtime, spec) {
   const jest = join(dir, 'node_modules', 'jest', 'bin', 'jest.js');
-  const result = await runAsync(runtime.execPath, [jest], { cwd: dir, allowFailure: true });
+  const esm = spec.type === 'module';
+  const env = esm ? cleanEnv({ NODE_OPTIONS: '--experimental-vm-modules' }) : cleanEnv();
+  const result = await runAsync(runtime.execPath, [jest], { cwd: dir, env, allowFailure: true });
   const tests = /^Tests:\s+(.*)$/m.exec(result.output)?.[1];
   if (result.code !== 0 || !tests || !/\b1 passed\b/.test(tests) || /failed/.test(tests)) {
     const said = tests ? `Tests: ${tests}` : 'no test ran';
@@ -164,10 +167,16 @@ async function runJest(dir, runtime) {
       `expected src/app.module.spec.ts to pass, jest exited ${result.code} (${said}):\n${result.output}`,
     );
   }
-  if (/Warning:/.test(result.output)) {
+  // In ESM mode Node warns once that VM modules are experimental, as the README says; nothing else.
+  const output = esm
+    ? result.output.replace(/^.*ExperimentalWarning: VM Modules is an experimental feature.*$/m, '')
+    : result.output;
+  if (/Warning:/.test(output)) {
     throw new Error(`expected no warning from Node under Jest:\n${result.output}`);
   }
-  return `src/app.module.spec.ts passed under the starter's jest config (${tests.trim()})`;
+  return esm
+    ? `test/app.module.spec.ts passed under the README's ESM jest config (${tests.trim()})`
+    : `src/app.module.spec.ts passed under the starter's jest config (${tests.trim()})`;
 }
 
 /**
@@ -248,7 +257,7 @@ async function checkAppOn(run, spec, runtime) {
     }
     return 'loads, nothing on stderr';
   });
-  if (spec.jest) await check(`${spec.name} | ${node} | jest`, () => runJest(dir, runtime));
+  if (spec.jest) await check(`${spec.name} | ${node} | jest`, () => runJest(dir, runtime, spec));
   // tsc emits despite type errors (those failed above): what it emitted still runs.
   if (!existsSync(join(dir, 'dist', 'main.js'))) return;
   await check(`${spec.name} | ${node} | boot`, () =>
