@@ -23,7 +23,7 @@ const READY_TIMEOUT_MS = 10_000;
 const STOPPING_TIMEOUT_MS = 5_000;
 const EXIT_TIMEOUT_MS = 10_000;
 const HTTP_TIMEOUT_MS = 5_000;
-/** Pings to show in the healthy phase (the first comes with READY=1). */
+/** Pings to show in the healthy phase (the first right after READY=1). */
 const HEALTHY_PINGS = 3;
 /** Longer than the watchdog timeout, so the blocked app visibly misses it. */
 const BLOCK_MS = 3_000;
@@ -131,12 +131,20 @@ async function runDemo({ systemd, clock, app, port }) {
 
   // 1. Start-up: READY=1 only once the port is bound.
   say(`waiting for READY=1 (TimeoutStartSec: ${READY_TIMEOUT_MS / 1000} s here)`);
-  let { record: ready, next } = await datagram(
+  let { next } = await datagram(
     'READY=1',
     0,
     READY_TIMEOUT_MS,
     `READY=1 never arrived within ${READY_TIMEOUT_MS / 1000} s: systemd would fail the start`,
   );
+  // READY=1 leaves alone; the app's status follows in the next datagram.
+  let readyStatus;
+  ({ record: readyStatus, next } = await datagram(
+    (record) => record.assignments.STATUS !== undefined,
+    next,
+    WATCHDOG_TIMEOUT_MS,
+    'no STATUS= after READY=1',
+  ));
   await request('GET', '/', 200);
   await request('GET', '/health', 200);
 
@@ -199,9 +207,9 @@ async function runDemo({ systemd, clock, app, port }) {
     WATCHDOG_TIMEOUT_MS,
     'pings did not resume after recovery',
   ));
-  if (resumed.assignments.STATUS !== ready.assignments.STATUS) {
+  if (resumed.assignments.STATUS !== readyStatus.assignments.STATUS) {
     throw new DemoFailure(
-      `STATUS= after recovery is ${JSON.stringify(resumed.assignments.STATUS)}, expected the one sent with READY=1`,
+      `STATUS= after recovery is ${JSON.stringify(resumed.assignments.STATUS)}, expected the one sent after READY=1`,
     );
   }
   say('pings resumed, and the STATUS= from before the failure is back');
