@@ -7,12 +7,14 @@
  * - `fragment`: compiled after the imports and user services it takes for granted;
  * - `commonjs <file>`: a file of a CommonJS app, compiled and run by `npm run test:pack` in
  *   the Nest 10 and 11 apps (`main.ts` compiled; `app.module.spec.ts` run by their Jest);
+ * - `esm <file>`: a file of an ES module app, used by `npm run test:pack` in its Nest 12 app
+ *   (`jest.json`: the `jest` block its Jest runs the spec under);
  * - `ci`: shell commands that `.ci/run` runs;
  * - `cli`: `npx nestjs-systemd` commands, run by test/cli/readme-unit-commands.spec.ts (the
  *   block's other commands are the reader's);
  * - `systemd`: shell commands that need a real systemd (run by `npm run test:systemd`).
  */
-export type ReadmeBlockRole = 'app' | 'fragment' | 'commonjs' | 'ci' | 'cli' | 'systemd';
+export type ReadmeBlockRole = 'app' | 'fragment' | 'commonjs' | 'esm' | 'ci' | 'cli' | 'systemd';
 
 export interface ReadmeBlock {
   readonly language: string;
@@ -20,13 +22,13 @@ export interface ReadmeBlock {
   /** 1-based line of the opening fence, for messages. */
   readonly line: number;
   readonly role: ReadmeBlockRole | undefined;
-  /** For `app` and `commonjs` blocks: the file name the block is saved as. */
+  /** For `app`, `commonjs` and `esm` blocks: the file name the block is saved as. */
   readonly file: string | undefined;
 }
 
 const FENCE = /^(\s*)```(\S*)\s*$/;
 const MARKER = /^\s*<!-- readme-test: (\S+)(?: (\S+))? -->\s*$/;
-const ROLES = new Set<string>(['app', 'fragment', 'commonjs', 'ci', 'cli', 'systemd']);
+const ROLES = new Set<string>(['app', 'fragment', 'commonjs', 'esm', 'ci', 'cli', 'systemd']);
 
 export function readReadmeBlocks(markdown: string): ReadmeBlock[] {
   const lines = markdown.split('\n');

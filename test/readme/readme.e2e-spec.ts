@@ -55,6 +55,7 @@ describe('README code blocks', () => {
     // Taken from here by test/pack/apps.mjs, which fails if one is missing.
     const commonjsFiles = withRole('commonjs').map((block) => block.file);
     expect(commonjsFiles).toEqual(['main.ts', 'app.module.spec.ts']);
+    expect(withRole('esm').map((block) => block.file)).toEqual(['jest.json']);
     expect(withRole('fragment').length).toBeGreaterThanOrEqual(2);
   });
 
