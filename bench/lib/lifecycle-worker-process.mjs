@@ -35,6 +35,8 @@ export class LifecycleWorker {
     const child = fork(WORKER, [], {
       env: { ...process.env, ...notifyEnv },
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+      // For the minor collection before each signal (see the worker's 'idle').
+      execArgv: ['--expose-gc'],
     });
     const worker = new LifecycleWorker(child);
     await worker.next('ready');
