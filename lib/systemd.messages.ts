@@ -97,6 +97,12 @@ export const systemdMessages = {
     'SystemdService is not available: SystemdModule is imported without forRoot() anywhere. Import ' +
     'SystemdModule.forRoot() (or forRootAsync()) once, in the root module; in other modules import ' +
     'SystemdModule.forFeature(), or pass isGlobal: true to forRoot()',
+  anotherAppSupervised: (owner: string, app: string) =>
+    `not notifying systemd from ${app}: ${owner}, another Nest application of this process, already ` +
+    'does, and a process is one service (one READY, one STOPPING, one watchdog). This application ' +
+    'sends nothing: its close is no STOPPING and its health checks do not gate the watchdog. To ' +
+    'have READY wait for both, make them one hybrid application (app.connectMicroservice()); ' +
+    'otherwise import SystemdModule.forRoot() in one of them only',
   forRootTwice: (count: number, importers: readonly string[]) =>
     `SystemdModule.forRoot() / forRootAsync() is imported ${count} times (by ${importers.join(', ')}), but ` +
     'a process has one service state to report: two would send READY and STOPPING twice and split ' +

@@ -32,6 +32,17 @@ export function wrapOtherModulesLifecycle(module: ContainerModule): void {
   module.distance = SUPERVISOR_DISTANCE;
 }
 
+/** The application's root module's name (the module given to `NestFactory`), for messages. */
+export function rootModuleName(modules: ModulesContainer): string {
+  const all = [...modules.values()];
+  // Nest puts the root module at distance 1 from itself; before that, Nest's own core module
+  // is registered first and the root module next.
+  const root =
+    all.find((module) => module.distance === 1) ??
+    all.find((module) => module.name !== 'InternalCoreModule');
+  return root?.name ?? 'another Nest application';
+}
+
 /** The modules of the application that provide `token`. */
 export function modulesProviding(modules: ModulesContainer, token: symbol): ContainerModule[] {
   return [...modules.values()].filter((module) => module.providers.has(token));

@@ -14,8 +14,10 @@ import {
   hostModule,
   importerNames,
   modulesProviding,
+  rootModuleName,
   wrapOtherModulesLifecycle,
 } from './module-graph.js';
+import { claimProcess, type ProcessOwnership } from './process-owner.js';
 import { SystemdSupervisor } from './systemd-supervisor.js';
 
 /** The notifier for this process's role: silent for a child, watchdog kept behind a wrapper. */
@@ -66,8 +68,18 @@ export const supervisorProvider: FactoryProvider<SystemdSupervisor> = {
     if (host) wrapOtherModulesLifecycle(host);
 
     const logger = new Logger(SYSTEMD_LOGGER_CONTEXT);
+    let notifier = createNotifier(options, logger);
+    let ownership: ProcessOwnership | undefined;
+    if (notifier.enabled) {
+      const app = rootModuleName(modules);
+      const claim = claimProcess(app);
+      if ('heldBy' in claim) {
+        logger.warn(systemdMessages.anotherAppSupervised(claim.heldBy, app));
+        notifier = new SystemdNotifier({ env: {}, logger });
+      } else ownership = claim;
+    }
     const supervisor = new SystemdSupervisor(
-      createNotifier(options, logger),
+      notifier,
       {
         mainPid: options.sendMainPid ? process.pid : undefined,
         watchdog: options.watchdog,
@@ -78,6 +90,7 @@ export const supervisorProvider: FactoryProvider<SystemdSupervisor> = {
       },
       logger,
     );
+    if (ownership) supervisor.onFinished(ownership.release);
     supervisor.notify({ status: options.startingStatus }, { appStatus: false });
     return supervisor;
   },

@@ -60,6 +60,7 @@ export class SystemdSupervisor {
   /** The module's READY (with `MAINPID=` when asked), encoded at start-up for the same reason. */
   private readonly readyDatagram: NotifyDatagram | undefined;
   private readonly listeners = new Set<(change: SupervisorChange) => void>();
+  private finishListeners: (() => void)[] = [];
 
   constructor(
     private readonly notifier: SystemdNotifier,
@@ -125,6 +126,14 @@ export class SystemdSupervisor {
   onChange(listener: (change: SupervisorChange) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * Calls `listener` once this supervisor has nothing more to tell systemd: the app has
+   * stopped, or failed to start.
+   */
+  onFinished(listener: () => void): void {
+    this.finishListeners.push(listener);
   }
 
   /**
@@ -204,13 +213,20 @@ export class SystemdSupervisor {
     const reason = error instanceof Error ? error.message || error.name : String(error);
     this.logger.error(systemdMessages.startFailedLog(what, reason));
     this.notify({ status: systemdMessages.startFailedStatus(what, reason), errno: errnoOf(error) });
-    void this.notifier.close(0);
+    void this.notifier.close(0).then(() => this.finish());
   }
 
   /** The app is done: delivers what is queued and releases the socket. */
   async stopped(): Promise<void> {
     this.enter('stopped');
     await this.notifier.close();
+    this.finish();
+  }
+
+  private finish(): void {
+    const listeners = this.finishListeners;
+    this.finishListeners = [];
+    for (const listener of listeners) listener();
   }
 
   private filter(state: NotifyState): NotifyState | undefined {

@@ -170,6 +170,102 @@ describe('one supervisor per application', () => {
   });
 });
 
+describe('one supervised application per process', () => {
+  // An HTTP app and a worker context created side by side, both importing the module that
+  // holds forRoot(), as apps that share a CoreModule do.
+  @Injectable()
+  class FailingCheck {
+    healthy = true;
+    isHealthy(): boolean {
+      return this.healthy;
+    }
+  }
+  @Module({
+    imports: [
+      ScheduleModule.forRoot(),
+      SystemdModule.forRoot({ healthIndicators: [FailingCheck] }),
+    ],
+    providers: [FailingCheck],
+  })
+  class HttpAppModule {}
+  @Module({ imports: [ScheduleModule.forRoot(), SystemdModule.forRoot()] })
+  class WorkerModule {}
+
+  let systemd: NotifyListener;
+  const apps: INestApplicationContext[] = [];
+  beforeEach(async () => {
+    systemd = await NotifyListener.start({ watchdogUsec: 200_000 });
+  });
+  afterEach(async () => {
+    for (const app of apps.splice(0)) await app.close();
+    await systemd.close();
+  });
+
+  it('the second application sends nothing: no READY, no pings over a failing check, no STOPPING', async () => {
+    const httpLogger = new RecordingNestLogger();
+    const http = await withSystemdEnv(systemd.env(), async () => {
+      const created = await NestFactory.create(HttpAppModule, { logger: httpLogger });
+      await created.listen(0, '127.0.0.1');
+      return created;
+    });
+    apps.push(http);
+    await expectReady(systemd, /^Listening on /);
+
+    const workerLogger = new RecordingNestLogger();
+    const worker = await withSystemdEnv(systemd.env(), () =>
+      NestFactory.createApplicationContext(WorkerModule, { logger: workerLogger }),
+    );
+    apps.push(worker);
+    expect(workerLogger.fromSystemd('warn')).toEqual([
+      expect.stringContaining(
+        'not notifying systemd from WorkerModule: HttpAppModule, another Nest application',
+      ),
+    ]);
+    expect(worker.get(SystemdService).enabled).toBe(false);
+    expect(httpLogger.fromSystemd('warn')).toEqual([]);
+
+    // The HTTP app's check fails: nobody pings any more.
+    http.get(FailingCheck).healthy = false;
+    await sleep(300);
+    const since = systemd.messages.length;
+    await sleep(500);
+    expect(pingsSince(systemd, since)).toEqual([]);
+
+    // The worker closes while the HTTP app serves: no STOPPING.
+    await worker.close();
+    apps.splice(apps.indexOf(worker), 1);
+    await sleep(100);
+    expect(systemd.received('READY=1')).toHaveLength(1);
+    expect(systemd.received('STOPPING=1')).toEqual([]);
+    expect(systemd.received('STATUS=Starting')).toHaveLength(1);
+
+    await http.close();
+    apps.splice(apps.indexOf(http), 1);
+    await systemd.waitFor('STOPPING=1');
+  });
+
+  it('once the first application has closed, the next one of the process is supervised', async () => {
+    const first = await withSystemdEnv(systemd.env(), () =>
+      NestFactory.createApplicationContext(WorkerModule, { logger: false }),
+    );
+    await systemd.waitFor('READY=1');
+    await first.close();
+    await systemd.waitFor('STOPPING=1');
+    const since = systemd.messages.length;
+    const logger = new RecordingNestLogger();
+    const next = await withSystemdEnv(systemd.env(), () =>
+      NestFactory.createApplicationContext(WorkerModule, { logger }),
+    );
+    apps.push(next);
+    await systemd.waitFor('READY=1', { since });
+    expect(logger.fromSystemd('warn')).toEqual([]);
+  });
+});
+
+function pingsSince(systemd: NotifyListener, since: number) {
+  return systemd.received('WATCHDOG=1').filter((r) => systemd.messages.indexOf(r) >= since);
+}
+
 describe('WATCHDOG_PID naming a wrapper', () => {
   let systemd: NotifyListener;
   let app: INestApplicationContext | undefined;
