@@ -197,7 +197,7 @@ describe('one supervised application per process', () => {
     systemd = await NotifyListener.start({ watchdogUsec: 200_000 });
   });
   afterEach(async () => {
-    for (const app of apps.splice(0)) await app.close();
+    await Promise.all(apps.splice(0).map((app) => app.close()));
     await systemd.close();
   });
 
@@ -229,7 +229,7 @@ describe('one supervised application per process', () => {
     await sleep(300);
     const since = systemd.messages.length;
     await sleep(500);
-    expect(pingsSince(systemd, since)).toEqual([]);
+    expect(pingsAfter(systemd, since)).toEqual([]);
 
     // The worker closes while the HTTP app serves: no STOPPING.
     await worker.close();
@@ -262,7 +262,7 @@ describe('one supervised application per process', () => {
   });
 });
 
-function pingsSince(systemd: NotifyListener, since: number) {
+function pingsAfter(systemd: NotifyListener, since: number) {
   return systemd.received('WATCHDOG=1').filter((r) => systemd.messages.indexOf(r) >= since);
 }
 
