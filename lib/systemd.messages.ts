@@ -93,16 +93,24 @@ export const systemdMessages = {
   deadlineNotUnderPeriod: (deadlineMs: number, periodMs: number) =>
     `SystemdModule option "healthCheckTimeoutMs" (${deadlineMs} ms) must be shorter than ` +
     `"watchdogIntervalMs" (${periodMs} ms): a round of health checks must end before the next begins`,
-  notConfigured: () =>
-    'SystemdService is not available: SystemdModule is imported without forRoot() anywhere. Import ' +
-    'SystemdModule.forRoot() (or forRootAsync()) once, in the root module; in other modules import ' +
-    'SystemdModule.forFeature(), or pass isGlobal: true to forRoot()',
+  notConfigured: (owner: string | undefined) =>
+    owner === undefined
+      ? 'SystemdService is not available: SystemdModule is imported without forRoot() anywhere. ' +
+        'Import SystemdModule.forRoot() (or forRootAsync()) once, in the root module; in other ' +
+        'modules import SystemdModule.forFeature(), or pass isGlobal: true to forRoot()'
+      : 'SystemdService is not available: SystemdModule is imported without forRoot() in this ' +
+        `application. ${owner}, another Nest application of this process, has one, but each ` +
+        "application has its own container and cannot reach another's: import " +
+        'SystemdModule.forRoot() in this one too (it then stays silent, as ' +
+        `${owner} speaks for the service), or make them one hybrid application ` +
+        '(app.connectMicroservice())',
   anotherAppSupervised: (owner: string, app: string) =>
     `not notifying systemd from ${app}: ${owner}, another Nest application of this process, already ` +
-    'does, and a process is one service (one READY, one STOPPING, one watchdog). This application ' +
-    'sends nothing: its close is no STOPPING and its health checks do not gate the watchdog. To ' +
-    'have READY wait for both, make them one hybrid application (app.connectMicroservice()); ' +
-    'otherwise import SystemdModule.forRoot() in one of them only',
+    'does, and a process is one service (one READY, one STOPPING, one watchdog). ' +
+    `${app} sends nothing and its health checks gate nothing; ${owner} alone speaks for the ` +
+    `service, so its close() is the service's STOPPING even while ${app} still runs. To have ` +
+    'READY wait for both and the service stop with both, make them one hybrid application ' +
+    '(app.connectMicroservice()); otherwise create first the application that lives longest',
   forRootTwice: (count: number, importers: readonly string[]) =>
     `SystemdModule.forRoot() / forRootAsync() is imported ${count} times (by ${importers.join(', ')}), but ` +
     'a process has one service state to report: two would send READY and STOPPING twice and split ' +

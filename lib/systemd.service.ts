@@ -1,6 +1,7 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { NotifyState } from './notify/notify-message.js';
 import type { SystemdPhase } from './lifecycle/systemd-phase.js';
+import { processOwner } from './lifecycle/process-owner.js';
 import { SystemdSupervisor } from './lifecycle/systemd-supervisor.js';
 import type { SystemdHealthReport } from './health/health-gate.js';
 import { SystemdReloadService, type SystemdReloadOutcome } from './reload/reload.service.js';
@@ -36,7 +37,7 @@ export class SystemdService {
       !(reloader instanceof SystemdReloadService) ||
       !(watchdog instanceof SystemdWatchdogService)
     ) {
-      throw new Error(systemdMessages.notConfigured());
+      throw new Error(systemdMessages.notConfigured(processOwner()));
     }
     this.#supervisor = supervisor;
     this.#reloader = reloader;

@@ -30,6 +30,11 @@ export interface ProcessOwnedElsewhere {
   readonly heldBy: string;
 }
 
+/** The application that speaks to systemd for this process, if one does. */
+export function processOwner(): string | undefined {
+  return (globalThis as Registry)[OWNER]?.app;
+}
+
 /** Claims the process for `app`, or says which application already holds it. */
 export function claimProcess(app: string): ProcessOwnership | ProcessOwnedElsewhere {
   const registry = globalThis as Registry;

@@ -20,6 +20,16 @@ import {
 import { claimProcess, type ProcessOwnership } from './process-owner.js';
 import { SystemdSupervisor } from './systemd-supervisor.js';
 
+/**
+ * A notifier that sends nothing, for an application that must stay silent although
+ * `NOTIFY_SOCKET` is set (whoever creates it says why): built from an empty environment, and
+ * without a logger, which would report that empty environment as "NOTIFY_SOCKET is not set".
+ */
+function silentNotifier(): SystemdNotifier {
+  const quiet = { debug: () => undefined, warn: () => undefined, error: () => undefined };
+  return new SystemdNotifier({ env: {}, logger: quiet });
+}
+
 /** The notifier for this process's role: silent for a child, watchdog kept behind a wrapper. */
 function createNotifier(options: ResolvedSystemdOptions, logger: Logger): SystemdNotifier {
   const role = processRole(options.sendMainPid);
@@ -37,7 +47,7 @@ function createNotifier(options: ResolvedSystemdOptions, logger: Logger): System
     case 'child':
       logger.warn(systemdMessages.notMainProcess(role.reason));
       if (options.unsetEnvironment) unsetSupervisionEnvironment();
-      return new SystemdNotifier({ env: {}, logger });
+      return silentNotifier();
   }
 }
 
@@ -75,7 +85,7 @@ export const supervisorProvider: FactoryProvider<SystemdSupervisor> = {
       const claim = claimProcess(app);
       if ('heldBy' in claim) {
         logger.warn(systemdMessages.anotherAppSupervised(claim.heldBy, app));
-        notifier = new SystemdNotifier({ env: {}, logger });
+        notifier = silentNotifier();
       } else ownership = claim;
     }
     const supervisor = new SystemdSupervisor(

@@ -221,6 +221,13 @@ describe('one supervised application per process', () => {
         'not notifying systemd from WorkerModule: HttpAppModule, another Nest application',
       ),
     ]);
+    expect(workerLogger.fromSystemd('warn')[0]).toContain(
+      "its close() is the service's STOPPING even while WorkerModule still runs",
+    );
+    // Not even at debug level: the variable is set, the application is silent for another reason.
+    expect(workerLogger.fromSystemd('debug', 'log').join('\n')).not.toMatch(
+      /NOTIFY_SOCKET is not set/,
+    );
     expect(worker.get(SystemdService).enabled).toBe(false);
     expect(httpLogger.fromSystemd('warn')).toEqual([]);
 
@@ -242,6 +249,30 @@ describe('one supervised application per process', () => {
     await http.close();
     apps.splice(apps.indexOf(http), 1);
     await systemd.waitFor('STOPPING=1');
+  });
+
+  it('forFeature() alone in the second application: the error names the first, and the way out', async () => {
+    const http = await withSystemdEnv(systemd.env(), () =>
+      NestFactory.createApplicationContext(HttpAppModule, { logger: false }),
+    );
+    apps.push(http);
+    @Injectable()
+    class Jobs {
+      constructor(readonly notifier: SystemdService) {}
+    }
+    @Module({ imports: [SystemdModule.forFeature()], providers: [Jobs] })
+    class LiteWorkerModule {}
+    const error = await withSystemdEnv(systemd.env(), () =>
+      NestFactory.createApplicationContext(LiteWorkerModule, {
+        logger: false,
+        abortOnError: false,
+      }),
+    ).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(Error);
+    expect((error as Error).message).toMatch(
+      /without forRoot\(\) in this application\. HttpAppModule, another Nest application of this process, has one/,
+    );
+    expect((error as Error).message).toContain('app.connectMicroservice()');
   });
 
   it('once the first application has closed, the next one of the process is supervised', async () => {
@@ -305,7 +336,8 @@ describe('WATCHDOG_PID naming a wrapper', () => {
         ),
       ),
     ]);
-    expect(logger.fromSystemd('log', 'warn', 'error').join('\n')).not.toMatch(
+    // Not even at debug level: the variable is set.
+    expect(logger.fromSystemd('debug', 'log', 'warn', 'error').join('\n')).not.toMatch(
       /NOTIFY_SOCKET is not set/,
     );
   });
