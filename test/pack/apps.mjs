@@ -82,6 +82,15 @@ const NEST11_CONFIG = {
   'tsconfig.node10.json': join(STARTER, 'tsconfig.node10.json'),
 };
 
+/**
+ * What `nest new` writes today (@nestjs/schematics 11.1.0, its application template with the
+ * CLI's default `--strict false`): the starter's tsconfig plus `strictNullChecks`.
+ */
+const NEST11_CLI_CONFIG = {
+  'tsconfig.json': join(STARTER, 'nest11-cli', 'tsconfig.json'),
+  'tsconfig.build.json': join(STARTER, 'nest11-cli', 'tsconfig.build.json'),
+};
+
 const STARTER_BUILD = {
   typescript: 'typescript',
   project: 'tsconfig.build.json',
@@ -193,6 +202,34 @@ export const APPS = [
     ],
     boot: 'supervised',
     everyNode: true,
+    majors: { '@nestjs/core': '11', '@nestjs/schedule': '6', '@nestjs/terminus': '11' },
+    loadTesting: REQUIRE_TESTING,
+  },
+  {
+    // A Nest 11 app as `nest new` generates it today (@nestjs/schematics 11.1.0): the same
+    // CommonJS app with strictNullChecks, Jest 30 + ts-jest, TypeScript at the newest 5.x.
+    name: 'cjs-nest11-cli',
+    type: 'commonjs',
+    manager: 'npm',
+    dependencies: NEST11,
+    devDependencies: {
+      '@nestjs/testing': '^11.0.1',
+      '@types/jest': '^30.0.0',
+      '@types/node': '^22.10.7',
+      jest: '^30.0.0',
+      'ts-jest': '^29.2.5',
+      typescript: '^5.7.3',
+    },
+    config: NEST11_CLI_CONFIG,
+    overrides: [],
+    extensionless: true,
+    jest: true,
+    compiles: [
+      { ...STARTER_BUILD, what: "the CLI's (nodenext, CommonJS, strictNullChecks): dist/" },
+      { typescript: 'typescript', project: 'tsconfig.json', what: "the CLI's, spec included" },
+    ],
+    boot: 'supervised',
+    everyNode: false,
     majors: { '@nestjs/core': '11', '@nestjs/schedule': '6', '@nestjs/terminus': '11' },
     loadTesting: REQUIRE_TESTING,
   },

@@ -6,6 +6,8 @@
 // - cjs-nest11: the Nest 11 starter (`nest new`): CommonJS, its own tsconfig, TypeScript 5.7
 //   and 5.8, and the same sources under classic `moduleResolution: node`; its Jest 29 + ts-jest
 //   setup runs a spec that creates the app with @nestjs/testing under a NotifyListener;
+// - cjs-nest11-cli: the same app as today's `nest new` writes it (strictNullChecks, Jest 30 +
+//   ts-jest, the newest TypeScript 5), booted under this Node only;
 // - cjs-nest10: the Nest 10 starter with @nestjs/schedule 4 and Terminus 10, the same checks;
 // - pnpm-nest11 and pnpm-nest11-unbuilt: the Nest 11 app installed with pnpm 10, with and
 //   without `onlyBuiltDependencies` for unix-dgram.
@@ -174,9 +176,12 @@ async function runJest(dir, runtime, spec) {
   if (/Warning:/.test(output)) {
     throw new Error(`expected no warning from Node under Jest:\n${result.output}`);
   }
+  const { version } = JSON.parse(
+    readFileSync(join(dir, 'node_modules', 'jest', 'package.json'), 'utf8'),
+  );
   return esm
-    ? `test/app.module.spec.ts passed under the README's ESM jest config (${tests.trim()})`
-    : `src/app.module.spec.ts passed under the starter's jest config (${tests.trim()})`;
+    ? `test/app.module.spec.ts passed under the README's ESM jest config, Jest ${version} (${tests.trim()})`
+    : `src/app.module.spec.ts passed under the starter's jest config, Jest ${version} (${tests.trim()})`;
 }
 
 /**
