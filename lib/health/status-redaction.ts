@@ -6,8 +6,10 @@ export const STATUS_REASON_MAX_CHARS = 160;
 const URL_PASSWORD = /\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@]*):[^\s/]*@/gi;
 // key=value and key: value pairs whose key names a secret, in connection strings, query
 // strings, JSON and environment assignments (DB_PASSWORD=, PGPASSWORD=, AWS_SECRET_ACCESS_KEY=).
+// A quoted value runs to its closing quote, past backslash escapes (JSON's \", libpq's \'), or
+// to the end of a message cut short.
 const SECRET_PAIR =
-  /\b([A-Za-z0-9_-]*(?:passw(?:or)?d|pwd|pass(?:phrase)?|token|secret|api[_-]?key|access[_-]?key|credential)[A-Za-z0-9_-]*)(["']?\s*[=:]\s*)("[^"]*"|'[^']*'|[^\s&;,"']+)/gi;
+  /\b([A-Za-z0-9_-]*(?:passw(?:or)?d|pwd|pass(?:phrase)?|token|secret|api[_-]?key|access[_-]?key|credential)[A-Za-z0-9_-]*)(["']?\s*[=:]\s*)("(?:[^"\\]|\\.)*"?|'(?:[^'\\]|\\.)*'?|[^\s&;,"']+)/gi;
 // HTTP credentials: "Authorization: Token abc", "Bearer eyJ…", "Basic dXNl…".
 const AUTHORIZATION = /\b(authorization["']?\s*[=:]\s*(?:[A-Za-z]+\s+)?)[^\s,;"']+/gi;
 const BEARER = /\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]{6,}/gi;

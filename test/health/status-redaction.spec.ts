@@ -167,6 +167,22 @@ describe('redactForStatus', () => {
     });
   });
 
+  // Found by the JSON property above (a password of escaped quotes outlived the mask), and its
+  // neighbours: a quoted value ends at its closing quote, not at an escaped one, or at the end
+  // of a message cut short.
+  it.each([
+    ['JSON escaped quotes', '{"host":"db","password":"\\"\\""}', '{"host":"db","password":***}'],
+    ['JSON escaped quote inside', '{"token":"ab\\"cd"}', '{"token":***}'],
+    [
+      "libpq's \\' inside quotes",
+      "host=db password='it\\'s secret' port=5432",
+      'host=db password=*** port=5432',
+    ],
+    ['a quoted value cut short', 'auth failed: {"apiKey":"abc123', 'auth failed: {"apiKey":***'],
+  ])('%s', (_what, reason, masked) => {
+    expect(redactForStatus(reason)).toBe(masked);
+  });
+
   // Fail today (see the report): `\b` finds no boundary between `DB_` or `PG` and `PASSWORD`,
   // and an unencoded `@` in a password (WHATWG URL parsing, and so node-postgres, takes the last
   // `@` as the end of the userinfo) ends the match early.
