@@ -101,16 +101,17 @@ export const systemdMessages = {
       : 'SystemdService is not available: SystemdModule is imported without forRoot() in this ' +
         `application. ${owner}, another Nest application of this process, has one, but each ` +
         "application has its own container and cannot reach another's: import " +
-        'SystemdModule.forRoot() in this one too (it then stays silent, as ' +
+        'SystemdModule.forRoot() in this one too (it then stands by while ' +
         `${owner} speaks for the service), or make them one hybrid application ` +
         '(app.connectMicroservice())',
   anotherAppSupervised: (owner: string, app: string) =>
-    `not notifying systemd from ${app}: ${owner}, another Nest application of this process, already ` +
-    'does, and a process is one service (one READY, one STOPPING, one watchdog). ' +
-    `${app} sends nothing and its health checks gate nothing; ${owner} alone speaks for the ` +
-    `service, so its close() is the service's STOPPING even while ${app} still runs. To have ` +
-    'READY wait for both and the service stop with both, make them one hybrid application ' +
-    '(app.connectMicroservice()); otherwise create first the application that lives longest',
+    `${app} stands by: ${owner}, another Nest application of this process, speaks to systemd, ` +
+    'and a process is one service (one READY, one STOPPING, one watchdog). Until it takes over, ' +
+    `${app} sends nothing and its health checks gate nothing; it takes over if ${owner} closes ` +
+    `while ${app} still runs. To have READY wait for both, make them one hybrid application ` +
+    '(app.connectMicroservice())',
+  tookOver: (app: string, previous: string) =>
+    `${app} now speaks to systemd for this process: ${previous} stopped while ${app} runs on`,
   forRootTwice: (count: number, importers: readonly string[]) =>
     `SystemdModule.forRoot() / forRootAsync() is imported ${count} times (by ${importers.join(', ')}), but ` +
     'a process has one service state to report: two would send READY and STOPPING twice and split ' +

@@ -59,7 +59,7 @@ export class SystemdLifecycleService
     private readonly httpAdapterHost: HttpAdapterHost,
     modules: ModulesContainer,
   ) {
-    if (!supervisor.enabled) return;
+    if (!supervisor.supervised) return;
     // From now on, so that a stop during a slow bootstrap says STOPPING at once (Nest itself
     // waits for the bootstrap to end before it shuts down).
     const stopSignals = new StopSignalWatch(() => supervisor.stopping(options.stoppingStatus));
@@ -74,7 +74,7 @@ export class SystemdLifecycleService
 
   onApplicationBootstrap(): void {
     // Nothing to wire when not under systemd: no listeners, no timers, no cost.
-    if (!this.supervisor.enabled) return;
+    if (!this.supervisor.supervised) return;
     // A microservice has an HttpAdapterHost whose adapter is null.
     const adapter = (this.httpAdapterHost?.httpAdapter ?? undefined) as ClosableAdapter | undefined;
     this.hasHttpAdapter = adapter !== undefined;

@@ -17,7 +17,7 @@ import {
   rootModuleName,
   wrapOtherModulesLifecycle,
 } from './module-graph.js';
-import { claimProcess, type ProcessOwnership } from './process-owner.js';
+import { handOver, joinProcess, leaveProcess, type ProcessSpeaker } from './process-owner.js';
 import { SystemdSupervisor } from './systemd-supervisor.js';
 
 /**
@@ -78,15 +78,24 @@ export const supervisorProvider: FactoryProvider<SystemdSupervisor> = {
     if (host) wrapOtherModulesLifecycle(host);
 
     const logger = new Logger(SYSTEMD_LOGGER_CONTEXT);
-    let notifier = createNotifier(options, logger);
-    let ownership: ProcessOwnership | undefined;
+    const notifier = createNotifier(options, logger);
+    // Of several applications in the process, one speaks for the service (see process-owner).
+    let speaker: ProcessSpeaker | undefined;
+    let owner: string | undefined;
     if (notifier.enabled) {
       const app = rootModuleName(modules);
-      const claim = claimProcess(app);
-      if ('heldBy' in claim) {
-        logger.warn(systemdMessages.anotherAppSupervised(claim.heldBy, app));
-        notifier = silentNotifier();
-      } else ownership = claim;
+      speaker = {
+        app,
+        get live() {
+          return supervisor.phase !== 'stopping' && supervisor.phase !== 'stopped';
+        },
+        takeOver: (previous) => {
+          logger.log(systemdMessages.tookOver(app, previous));
+          supervisor.takeOver();
+        },
+      };
+      owner = joinProcess(speaker);
+      if (owner !== undefined) logger.warn(systemdMessages.anotherAppSupervised(owner, app));
     }
     const supervisor = new SystemdSupervisor(
       notifier,
@@ -97,10 +106,15 @@ export const supervisorProvider: FactoryProvider<SystemdSupervisor> = {
         checkTimeoutMs: options.healthCheckTimeoutMs,
         hasChecks: options.healthIndicators.length > 0,
         stoppingStatus: options.stoppingStatus,
+        standingBy: owner !== undefined,
       },
       logger,
     );
-    if (ownership) supervisor.onFinished(ownership.release);
+    if (speaker) {
+      const self = speaker;
+      supervisor.onHandOver(() => handOver(self));
+      supervisor.onFinished(() => leaveProcess(self));
+    }
     supervisor.notify({ status: options.startingStatus }, { appStatus: false });
     return supervisor;
   },

@@ -18,6 +18,11 @@ export interface SupervisorSettings {
   readonly hasChecks: boolean;
   /** The `STATUS=` that goes with the module's own `STOPPING=1`. */
   readonly stoppingStatus: string | undefined;
+  /**
+   * Another application of the process speaks for the service: this one follows its own
+   * phases but sends nothing until it takes over ({@link SystemdSupervisor.takeOver}).
+   */
+  readonly standingBy?: boolean;
 }
 
 /** The supervisor's log sink (Nest's `Logger` fits). */
@@ -61,12 +66,15 @@ export class SystemdSupervisor {
   private readonly readyDatagram: NotifyDatagram | undefined;
   private readonly listeners = new Set<(change: SupervisorChange) => void>();
   private finishListeners: (() => void)[] = [];
+  private speaking: boolean;
+  private handOver: (() => boolean) | undefined;
 
   constructor(
     private readonly notifier: SystemdNotifier,
     private readonly settings: SupervisorSettings,
     private readonly logger: SupervisorLogger,
   ) {
+    this.speaking = !settings.standingBy;
     const watchdog = notifier.watchdog;
     if (watchdog.state === 'enabled') this.timeoutUsec = watchdog.usec;
     if (!notifier.enabled) return;
@@ -82,11 +90,19 @@ export class SystemdSupervisor {
       : systemdMessages.watchdogOff(
           watchdog.state === 'enabled' ? 'disabled by options' : watchdog.reason,
         );
-    this.logger.log(systemdMessages.supervised(address, watchdogText));
+    if (this.speaking) this.logger.log(systemdMessages.supervised(address, watchdogText));
   }
 
-  /** Whether notifications reach systemd. */
+  /** Whether notifications reach systemd, now. */
   get enabled(): boolean {
+    return this.notifier.enabled && this.speaking;
+  }
+
+  /**
+   * Whether this application takes part in supervision (`NOTIFY_SOCKET` usable), speaking for
+   * the service or standing by: its lifecycle and watchdog are wired either way.
+   */
+  get supervised(): boolean {
     return this.notifier.enabled;
   }
 
@@ -129,6 +145,25 @@ export class SystemdSupervisor {
   }
 
   /**
+   * Asked when this supervisor is about to stop the service (or failed to start it): true if
+   * another application of the process took the service over, and no STOPPING is due.
+   */
+  onHandOver(decide: () => boolean): void {
+    this.handOver = decide;
+  }
+
+  /**
+   * From now on this application speaks for the service, which another one did until it
+   * stopped: READY with the app's status if it serves (systemd ignores a READY it already has),
+   * and the pings, which its watchdog was holding back.
+   */
+  takeOver(): void {
+    if (this.speaking || !this.notifier.enabled) return;
+    this.speaking = true;
+    if (PINGING.has(this.current)) this.notify({ ready: true, status: this.appStatus });
+  }
+
+  /**
    * Calls `listener` once this supervisor has nothing more to tell systemd: the app has
    * stopped, or failed to start.
    */
@@ -154,7 +189,7 @@ export class SystemdSupervisor {
         allowed = rest;
       }
     }
-    const sent = this.notifier.notify(allowed);
+    const sent = this.speaking && this.notifier.notify(allowed);
     if (allowed.stopping) this.enter('stopping');
     else if (allowed.ready) this.enter('ready');
     else if (allowed.reloading) this.enter('reloading');
@@ -175,7 +210,7 @@ export class SystemdSupervisor {
     if (this.current !== 'starting' || this.readyDatagram === undefined) {
       return this.notify({ ready: true, status: text() });
     }
-    const sent = this.notifier.send(this.readyDatagram);
+    const sent = this.speaking && this.notifier.send(this.readyDatagram);
     // The status before the phase moves on: entering 'ready' starts the pings, whose first
     // may go out at once.
     if (status !== undefined) this.notify({ status: text() });
@@ -191,6 +226,11 @@ export class SystemdSupervisor {
   /** STOPPING=1, once: every way shutdown can begin calls this, and the first one counts. */
   stopping(status?: string): boolean {
     if (SHUT.has(this.current)) return false;
+    if (this.speaking && this.handOver?.()) this.speaking = false;
+    if (!this.speaking) {
+      this.enter('stopping');
+      return false;
+    }
     if (this.stoppingDatagram === undefined || status !== this.settings.stoppingStatus) {
       return this.notify({ stopping: true, status }, { appStatus: false });
     }
@@ -201,7 +241,7 @@ export class SystemdSupervisor {
 
   /** WATCHDOG=1 while systemd enforces the watchdog. The tick's path: no allocation, no encoding. */
   ping(): boolean {
-    return PINGING.has(this.current) && this.notifier.ping();
+    return PINGING.has(this.current) && this.speaking && this.notifier.ping();
   }
 
   /**
@@ -212,6 +252,7 @@ export class SystemdSupervisor {
   failedToStart(what: string, error: unknown): void {
     const reason = error instanceof Error ? error.message || error.name : String(error);
     this.logger.error(systemdMessages.startFailedLog(what, reason));
+    if (this.speaking && this.handOver?.()) this.speaking = false;
     this.notify({ status: systemdMessages.startFailedStatus(what, reason), errno: errnoOf(error) });
     void this.notifier.close(0).then(() => this.finish());
   }

@@ -56,7 +56,7 @@ export class SystemdReloadService implements OnApplicationBootstrap, OnApplicati
   ) {}
 
   onApplicationBootstrap(): void {
-    const supervised = this.options.reload && this.supervisor.enabled;
+    const supervised = this.options.reload && this.supervisor.supervised;
     // Never take the signal from apps that did not ask, or that systemd does not supervise.
     if (supervised) {
       process.on(this.options.reloadSignal, this.onSignal);

@@ -104,7 +104,7 @@ export class SystemdWatchdogService implements OnModuleInit {
       checks,
       plan?.checkDeadlineMs ?? this.options.healthCheckTimeoutMs ?? 5000,
     );
-    if (!this.supervisor.enabled) return;
+    if (!this.supervisor.supervised) return;
     const rounds = this.options.watchdogTriggerAfter;
     if (plan && rounds !== undefined && rounds * plan.periodMs >= plan.timeoutMs) {
       this.logger.warn(systemdMessages.triggerTooLate(rounds, plan.periodMs, plan.timeoutMs));

@@ -278,6 +278,52 @@ describe('STOPPING=1 when Nest begins to shut down', () => {
   );
 });
 
+describe('two applications in one process', () => {
+  it.concurrent('SIGTERM: one READY, one STOPPING, before either app begins to close', async () => {
+    await withShape('two-apps', {}, async (systemd, app) => {
+      await app.port();
+      await app.line(/stands by: AppModule, another Nest application of this process/);
+      await morePings(systemd, 0, 2);
+      app.child.kill('SIGTERM');
+      const [code, signal] = await app.exit;
+      expect(signal ?? code).toBe('SIGTERM');
+      expect(sequence(systemd, 'READY=1', 'STOPPING=1', 'X_SLOW_DESTROY_DONE=1')).toEqual([
+        'READY=1',
+        'STOPPING=1',
+        'X_SLOW_DESTROY_DONE=1',
+      ]);
+    });
+  });
+
+  it.concurrent(
+    'the first closes while the second serves: handed over, no STOPPING until SIGTERM',
+    async () => {
+      await withShape('two-apps', { CLOSE_FIRST: '1' }, async (systemd, app) => {
+        const port = await app.port();
+        // The second takes over with READY and its status in one datagram (the first's READY
+        // came alone).
+        const takeOver = await systemd.waitFor(
+          (record) => record.lines.includes('READY=1') && record.assignments.STATUS !== undefined,
+          { timeoutMs: 5000 },
+        );
+        expect(takeOver.assignments.STATUS).toMatch(/^Listening on /);
+        // The first app's slow onModuleDestroy (1.5 s) is over: it has closed (its own marker
+        // goes unsent, as all it says once it has handed over), and the service runs on.
+        await sleep(1800);
+        expect(systemd.received('X_SLOW_DESTROY_DONE=1')).toEqual([]);
+        const since = systemd.messages.length;
+        await morePings(systemd, since, 2);
+        expect(await acceptsConnections(port)).toBe(true);
+        expect(systemd.received('STOPPING=1')).toEqual([]);
+
+        app.child.kill('SIGTERM');
+        await app.exit;
+        expect(sequence(systemd, 'STOPPING=1')).toEqual(['STOPPING=1']);
+      });
+    },
+  );
+});
+
 describe('READY=1 once every transport serves', () => {
   it.concurrent(
     'custom transport serving 1.5 s after listen(): READY from its callback, not before',

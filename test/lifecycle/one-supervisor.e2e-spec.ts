@@ -9,7 +9,7 @@ import { ScheduleModule } from '@nestjs/schedule';
 import { OnSystemdReload } from '../../lib/reload/on-systemd-reload.decorator.js';
 import { SystemdModule } from '../../lib/systemd.module.js';
 import { SystemdService } from '../../lib/systemd.service.js';
-import { NotifyListener } from '../../lib/testing/notify-listener.js';
+import { NotifyListener, type NotifyRecord } from '../../lib/testing/notify-listener.js';
 import { expectReady, gaps, sleep, withSystemdEnv } from '../e2e/helpers.js';
 import { RecordingNestLogger } from '../faults/helpers.js';
 
@@ -218,12 +218,9 @@ describe('one supervised application per process', () => {
     apps.push(worker);
     expect(workerLogger.fromSystemd('warn')).toEqual([
       expect.stringContaining(
-        'not notifying systemd from WorkerModule: HttpAppModule, another Nest application',
+        'WorkerModule stands by: HttpAppModule, another Nest application of this process, speaks to systemd',
       ),
     ]);
-    expect(workerLogger.fromSystemd('warn')[0]).toContain(
-      "its close() is the service's STOPPING even while WorkerModule still runs",
-    );
     // Not even at debug level: the variable is set, the application is silent for another reason.
     expect(workerLogger.fromSystemd('debug', 'log').join('\n')).not.toMatch(
       /NOTIFY_SOCKET is not set/,
@@ -249,6 +246,54 @@ describe('one supervised application per process', () => {
     await http.close();
     apps.splice(apps.indexOf(http), 1);
     await systemd.waitFor('STOPPING=1');
+  });
+
+  it('the first one closing while the second still serves hands the service over: no STOPPING', async () => {
+    const workerLogger = new RecordingNestLogger();
+    const worker = await withSystemdEnv(systemd.env(), () =>
+      NestFactory.createApplicationContext(WorkerModule, { logger: workerLogger }),
+    );
+    apps.push(worker);
+    await expectReady(systemd, 'Running');
+    const httpLogger = new RecordingNestLogger();
+    const http = await withSystemdEnv(systemd.env(), async () => {
+      const created = await NestFactory.create(HttpAppModule, { logger: httpLogger });
+      await created.listen(0, '127.0.0.1');
+      return created;
+    });
+    apps.push(http);
+    await sleep(100);
+    // Standing by: its READY and status were held back.
+    expect(systemd.received('READY=1')).toHaveLength(1);
+    expect(systemd.received(statusListening)).toEqual([]);
+
+    const since = systemd.messages.length;
+    await worker.close();
+    apps.splice(apps.indexOf(worker), 1);
+    // The HTTP app takes over: READY again (systemd ignores a READY it has) with its status,
+    // then pings.
+    const takeOver = await systemd.waitFor('READY=1', { since });
+    expect(takeOver.assignments.STATUS).toMatch(/^Listening on /);
+    expect(httpLogger.fromSystemd('log')).toContainEqual(
+      'HttpAppModule now speaks to systemd for this process: WorkerModule stopped while HttpAppModule runs on',
+    );
+    const afterTakeOver = systemd.messages.length;
+    await sleep(400);
+    expect(pingsAfter(systemd, afterTakeOver).length).toBeGreaterThanOrEqual(2);
+    expect(systemd.received('STOPPING=1')).toEqual([]);
+    expect(http.get(SystemdService).enabled).toBe(true);
+
+    // Its own health check now gates the watchdog.
+    http.get(FailingCheck).healthy = false;
+    await sleep(300);
+    const unhealthySince = systemd.messages.length;
+    await sleep(400);
+    expect(pingsAfter(systemd, unhealthySince)).toEqual([]);
+
+    await http.close();
+    apps.splice(apps.indexOf(http), 1);
+    await systemd.waitFor('STOPPING=1');
+    expect(systemd.received('STOPPING=1')).toHaveLength(1);
   });
 
   it('forFeature() alone in the second application: the error names the first, and the way out', async () => {
@@ -292,6 +337,10 @@ describe('one supervised application per process', () => {
     expect(logger.fromSystemd('warn')).toEqual([]);
   });
 });
+
+function statusListening(record: NotifyRecord): boolean {
+  return record.assignments.STATUS?.startsWith('Listening on ') ?? false;
+}
 
 function pingsAfter(systemd: NotifyListener, since: number) {
   return systemd.received('WATCHDOG=1').filter((r) => systemd.messages.indexOf(r) >= since);
