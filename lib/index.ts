@@ -5,6 +5,7 @@ export { SystemdModule } from './systemd.module.js';
 export type {
   SystemdModuleAsyncOptions,
   SystemdModuleExtras,
+  SystemdOptionsFactory,
 } from './systemd.module-definition.js';
 export { SystemdService, type SystemdPhase } from './systemd.service.js';
 export type {

@@ -8,6 +8,11 @@ export interface SystemdModuleExtras {
   readonly isGlobal?: boolean;
 }
 
+/** What a `useClass` / `useExisting` class of `forRootAsync()` implements. */
+export interface SystemdOptionsFactory {
+  createSystemdOptions(): SystemdModuleOptions | Promise<SystemdModuleOptions>;
+}
+
 /** What `SystemdModule.forRootAsync()` takes: Nest's usual `useFactory` / `useClass` / `useExisting` form. */
 export type SystemdModuleAsyncOptions = ConfigurableModuleAsyncOptions<
   SystemdModuleOptions,

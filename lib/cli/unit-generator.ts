@@ -156,7 +156,10 @@ function unitSection(options: UnitOptions, names: Names): string[] {
           `After=${names.ownSocket}`,
         ]
       : []),
-    ...comment('Give up after 5 failed starts within a minute instead of restarting forever.'),
+    ...comment(
+      'Give up after 5 starts within a minute instead of restarting forever. Every start counts, ' +
+        '`systemctl restart` too; `systemctl reset-failed` clears the count.',
+    ),
     'StartLimitIntervalSec=60',
     'StartLimitBurst=5',
   ];

@@ -67,6 +67,8 @@ export class SystemdSupervisor {
   private readonly listeners = new Set<(change: SupervisorChange) => void>();
   private finishListeners: (() => void)[] = [];
   private speaking: boolean;
+  /** An `ERRNO=` other than 0 is on show (a failed reload): systemd keeps it until told. */
+  private errnoShown = false;
   private handOver: (() => boolean) | undefined;
 
   constructor(
@@ -189,7 +191,12 @@ export class SystemdSupervisor {
         allowed = rest;
       }
     }
+    // A READY says the service is well again: the failure an earlier ERRNO= reported is over.
+    if (allowed.ready && allowed.errno === undefined && this.errnoShown) {
+      allowed = { ...allowed, errno: 0 };
+    }
     const sent = this.speaking && this.notifier.notify(allowed);
+    if (sent && allowed.errno !== undefined) this.errnoShown = allowed.errno !== 0;
     if (allowed.stopping) this.enter('stopping');
     else if (allowed.ready) this.enter('ready');
     else if (allowed.reloading) this.enter('reloading');

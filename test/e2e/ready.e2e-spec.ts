@@ -6,6 +6,7 @@ import { ScheduleModule } from '@nestjs/schedule';
 import type { AddressInfo } from 'node:net';
 import type { SystemdModuleOptions } from '../../lib/options/systemd-options.interface.js';
 import { SystemdModule } from '../../lib/systemd.module.js';
+import type { SystemdOptionsFactory } from '../../lib/systemd.module-definition.js';
 import { SystemdService } from '../../lib/systemd.service.js';
 import { NotifyListener } from '../../lib/testing/notify-listener.js';
 import { acceptsConnections, expectReady, sleep, withSystemdEnv } from './helpers.js';
@@ -32,7 +33,7 @@ class ManualModule {}
 
 /** Options from a class, as `forRootAsync({ useClass })` takes them. */
 @Injectable()
-class SystemdOptionsFromClass {
+class SystemdOptionsFromClass implements SystemdOptionsFactory {
   createSystemdOptions(): SystemdModuleOptions {
     return { readyStatus: 'Options from a class' };
   }

@@ -102,6 +102,22 @@ describe('reload (Type=notify-reload)', () => {
     },
   );
 
+  it("a failed reload's ERRNO is cleared by the next READY, which systemd would show until told", async () => {
+    app = await startApp({ ...systemd.env(), RELOAD_FAIL: 'once' });
+    await systemd.waitFor('READY=1');
+    const reload = async (): Promise<Record<string, string>> => {
+      const since = systemd.messages.length;
+      app!.child.kill('SIGHUP');
+      return (await systemd.waitFor('READY=1', { since, timeoutMs: 3000 })).assignments;
+    };
+    const failed = await reload();
+    expect(failed.STATUS).toMatch(/^Reload failed: /);
+    expect(failed.ERRNO).toBe('2');
+    expect(await reload()).toEqual({ READY: '1', STATUS: 'Serving', ERRNO: '0' });
+    // Once cleared, nothing more to clear.
+    expect(await reload()).toEqual({ READY: '1', STATUS: 'Serving' });
+  });
+
   it('without reload support, SIGHUP is left alone: Nest and Node decide', async () => {
     app = await startApp(systemd.env(), ['no-reload']);
     await systemd.waitFor('READY=1');
