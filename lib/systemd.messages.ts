@@ -61,6 +61,8 @@ export const systemdMessages = {
   reloadDone: (ms: number) => `reload done in ${ms} ms`,
   reloadFailed: (failures: string) => `reload failed, READY=1 sent all the same: ${failures}`,
   reloadTimeout: (ms: number) => `no answer within ${ms} ms`,
+  reloadHandlerThrew: (handler: string, reason: string) =>
+    `reload handler ${handler} failed: ${reason}`,
   reloadSignalShared: (signal: string) =>
     `reload: ${signal} also shuts the app down (a shutdown hook listens to it, as Nest's default ` +
     `list does), so systemctl reload would stop the service. Leave it out: ` +

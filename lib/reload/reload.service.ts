@@ -152,6 +152,11 @@ export class SystemdReloadService implements OnApplicationBootstrap, OnApplicati
       };
     } catch (error) {
       const reason = error instanceof Error ? error.message || error.name : String(error);
+      // Where it failed: the summary after the reload (and STATUS=) has the message only.
+      this.logger.error(
+        systemdMessages.reloadHandlerThrew(handler.name, reason),
+        error instanceof Error ? error.stack : undefined,
+      );
       return { handler: handler.name, reason, errno: errnoOf(error) };
     } finally {
       clearTimeout(timer);

@@ -85,11 +85,11 @@ describe('reload (Type=notify-reload)', () => {
   });
 
   it.each([
-    ['throws ENOENT', { RELOAD_FAIL: '1' }, /CacheService\.flush: ENOENT/, '2'],
-    ['hangs', { RELOAD_HANG: '1' }, /CacheService\.flush: no answer within 500 ms/, '110'],
+    ['throws ENOENT', { RELOAD_FAIL: '1' }, /CacheService\.flush: ENOENT/, '2', true],
+    ['hangs', { RELOAD_HANG: '1' }, /CacheService\.flush: no answer within 500 ms/, '110', false],
   ])(
     'a handler that %s: READY=1 all the same, STATUS and ERRNO say what failed',
-    async (_case, env, reason, errno) => {
+    async (_case, env, reason, errno, threw) => {
       app = await startApp({ ...systemd.env(), ...env });
       await systemd.waitFor('READY=1');
       const since = systemd.messages.length;
@@ -99,6 +99,12 @@ describe('reload (Type=notify-reload)', () => {
       expect(ready.assignments.STATUS).toMatch(reason);
       expect(ready.assignments.ERRNO).toBe(errno);
       expect(app.stderr()).toMatch(/reload failed, READY=1 sent all the same/);
+      // A handler that threw: logged where it failed, with its stack.
+      if (threw) {
+        expect(app.stderr()).toMatch(
+          /reload handler CacheService\.flush failed: ENOENT[^\n]*\n(?:.*\n)*?\s+at /,
+        );
+      }
     },
   );
 
