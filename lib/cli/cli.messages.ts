@@ -45,6 +45,10 @@ export const cliMessages = {
     `--ip-allow ${JSON.stringify(entry)} is not an IP address, an address/prefix (10.0.0.0/8) or ` +
     'one of localhost, link-local, multicast, any',
 
+  reloadTwice: () =>
+    '--reload and --reload-kill are two ways to the same reload: --reload on systemd 253 and ' +
+    'later (systemctl reload waits for the handlers), --reload-kill before 253',
+
   // The command line.
   usageHint: () => 'Run `nestjs-systemd unit --help` for the options.',
   unknownCommand: (command: string) =>

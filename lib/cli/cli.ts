@@ -52,6 +52,10 @@ Listening:
 Supervision:
   --watchdog-sec N         WatchdogSec= (default ${UNIT_DEFAULTS.watchdogSec}; 0 for none)
   --timeout-stop-sec N     TimeoutStopSec=, the time Nest's shutdown may take (default ${UNIT_DEFAULTS.timeoutStopSec})
+  --reload                 Type=notify-reload (systemd 253+): \`systemctl reload\` sends SIGHUP
+                           and waits for the app's @OnSystemdReload() handlers (reload: true)
+  --reload-kill            the same for systemd before 253: ExecReload= sends SIGHUP, and
+                           \`systemctl reload\` does not wait for the handlers
 
 Identity and files:
   --user NAME              run as this existing user (default: DynamicUser=yes)
@@ -91,6 +95,8 @@ const OPTIONS = {
   instances: { type: 'boolean' },
   'watchdog-sec': { type: 'string' },
   'timeout-stop-sec': { type: 'string' },
+  reload: { type: 'boolean' },
+  'reload-kill': { type: 'boolean' },
   user: { type: 'string' },
   'state-directory': { type: 'string' },
   'cache-directory': { type: 'string' },
@@ -256,9 +262,20 @@ function unitOptions(
     ipAllow: values['ip-allow'] ?? [],
     socket: values.socket ?? false,
     instances: values.instances ?? false,
+    ...reloadOption(values.reload, values['reload-kill']),
     commandLine: commandLine(parsed),
   };
   return { options, warnings };
+}
+
+/** `--reload` or `--reload-kill`, not both. */
+function reloadOption(
+  notifyReload: boolean | undefined,
+  kill: boolean | undefined,
+): Pick<UnitOptions, 'reload'> {
+  if (notifyReload && kill) throw usageError(cliMessages.reloadTwice());
+  if (notifyReload) return { reload: 'notify-reload' };
+  return kill ? { reload: 'kill' } : {};
 }
 
 /** Writes every file or none: each to a temporary name first, renamed into place at the end. */

@@ -165,6 +165,36 @@ function unitSection(options: UnitOptions, names: Names): string[] {
   ];
 }
 
+/** `Type=`, and how `systemctl reload` reaches the app's `@OnSystemdReload()` handlers. */
+function typeLines(options: UnitOptions): string[] {
+  const hooks =
+    "Nest's shutdown hooks must then leave SIGHUP alone: " +
+    "app.enableShutdownHooks(['SIGTERM', 'SIGINT']).";
+  switch (options.reload) {
+    case 'notify-reload':
+      return [
+        ...comment(
+          '`systemctl reload` sends SIGHUP and waits for RELOADING=1 ... READY=1: the app (with ' +
+            'reload: true) runs its @OnSystemdReload() handlers in between (systemd 253 and ' +
+            `later). ${hooks}`,
+        ),
+        'Type=notify-reload',
+      ];
+    case 'kill':
+      return [
+        'Type=notify',
+        ...comment(
+          '`systemctl reload` sends SIGHUP; the app (with reload: true) runs its ' +
+            '@OnSystemdReload() handlers, but systemd does not wait for them (before 253 there ' +
+            `is no Type=notify-reload). ${hooks}`,
+        ),
+        'ExecReload=/bin/kill -HUP $MAINPID',
+      ];
+    case undefined:
+      return ['Type=notify'];
+  }
+}
+
 function listenLines(options: UnitOptions, names: Names): string[] {
   const why =
     options.socket || options.instances
@@ -416,7 +446,7 @@ function serviceUnit(options: UnitOptions, names: Names): GeneratedUnit {
       'The app sends READY=1 once it serves (nestjs-systemd does when the server listens), not ' +
         'when the process starts: `systemctl start`, and units ordered after this one, wait for it.',
     ),
-    'Type=notify',
+    ...typeLines(options),
     ...comment(
       'Only the main process may notify. This is why node is started directly below: through ' +
         '`npm start`, npx or a shell, node would be a child of the main process and systemd ' +

@@ -52,6 +52,11 @@ export interface UnitOptions {
   readonly socket: boolean;
   /** Template units (`<name>@.service` and `<name>@.socket` with `ReusePort=yes`) for several instances on one port. */
   readonly instances: boolean;
+  /**
+   * `systemctl reload` for an app with `reload: true`: `notify-reload` (systemd 253+, waits for
+   * the handlers) or `kill` (`ExecReload=` sends SIGHUP, for older systemd; does not wait).
+   */
+  readonly reload?: 'notify-reload' | 'kill';
   /** The command line that produced the units, as words quoted for a shell, for the header. */
   readonly commandLine?: readonly string[];
 }

@@ -205,6 +205,7 @@ describe('errors: one message, a non-zero exit, nothing written', () => {
     ['a credential with a slash', ['unit', '--credential', 'a/b=/x'], 2, /contains a slash/],
     ['an --env without =', ['unit', '--env', 'DEBUG'], 2, /--env "DEBUG" must be NAME=value/],
     ['a bad --ip-allow', ['unit', '--ip-allow', 'db.internal'], 2, /--ip-allow "db.internal"/],
+    ['both reload flags', ['unit', '--reload', '--reload-kill'], 2, /^--reload and --reload-kill/],
     ['no command', [], 2, /^no command given/],
     ['another command', ['service'], 2, /^unknown command "service"/],
     ['an extra argument', ['unit', 'extra'], 2, /^unexpected argument "extra"/],

@@ -156,6 +156,26 @@ describe('options', () => {
     expect(value(service({ timeoutStopSec: 45 }), 'Service', 'TimeoutStopSec')).toBe('45');
   });
 
+  it('--reload: Type=notify-reload, explained, and nothing else to run', () => {
+    const text = service({ reload: 'notify-reload' });
+    expect(value(text, 'Service', 'Type')).toBe('notify-reload');
+    expect(values(text, 'Service', 'ExecReload')).toEqual([]);
+    expect(text).toMatch(/systemctl reload` sends SIGHUP and waits for RELOADING=1/);
+    expect(text).toMatch(/app\.enableShutdownHooks\(\['SIGTERM', 'SIGINT'\]\)/);
+  });
+
+  it('--reload-kill: Type=notify with ExecReload= sending SIGHUP to the main process', () => {
+    const text = service({ reload: 'kill' });
+    expect(value(text, 'Service', 'Type')).toBe('notify');
+    expect(values(text, 'Service', 'ExecReload')).toEqual(['/bin/kill -HUP $MAINPID']);
+    expect(text).toMatch(/systemd does not wait for them/);
+  });
+
+  it('without either, no reload: systemctl reload is refused as systemd refuses it', () => {
+    expect(values(service(), 'Service', 'ExecReload')).toEqual([]);
+    expect(value(service(), 'Service', 'Type')).toBe('notify');
+  });
+
   it('--user replaces DynamicUser=yes', () => {
     const text = service({ user: 'my-app' });
     expect(value(text, 'Service', 'User')).toBe('my-app');
