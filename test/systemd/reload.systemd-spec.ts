@@ -148,6 +148,21 @@ describe('systemctl reload under systemd 254+ (Type=notify-reload)', () => {
       expect((await sampleInfo(port)).greeting).toBe('hello from the second file');
     }),
   );
+
+  it(
+    "the next reload that succeeds clears the failed one's ERRNO=, which systemd would keep showing",
+    withUnitJournals(container, [SAMPLE], async () => {
+      await container().writeFile(GREETING_FILE, 'hello from the third file\n');
+
+      await timedSystemctl(container(), 'reload', SAMPLE);
+
+      expect(await showUnit(container(), SAMPLE, ['StatusText', 'StatusErrno'])).toEqual({
+        StatusText: `Listening on 127.0.0.1:${port}`,
+        StatusErrno: '0',
+      });
+      expect((await sampleInfo(port)).greeting).toBe('hello from the third file');
+    }),
+  );
 });
 
 // What the tests above guard against: Debian 12's own systemd does not know the type and says so
