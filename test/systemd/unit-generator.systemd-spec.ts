@@ -99,6 +99,8 @@ describe('a unit generated for the sample, under a real systemd', () => {
       String(WATCHDOG_SEC),
       '--env',
       'SAMPLE_CHAOS=1',
+      // The sample has reload: true; the host's systemd (252) has no Type=notify-reload.
+      '--reload-kill',
     ]);
     cursor = await journalCursor(container());
     await installUnits(container(), units);
@@ -153,6 +155,29 @@ describe('a unit generated for the sample, under a real systemd', () => {
     withUnitJournals(container, [service], () =>
       expectPingsWithoutRestart(container(), service, WATCHDOG_SEC),
     ),
+  );
+
+  it(
+    '--reload-kill: systemctl reload sends SIGHUP; the app reads its configuration again and runs on',
+    withUnitJournals(container, [service], async () => {
+      const generation = async (): Promise<number> =>
+        (JSON.parse((await httpRequest(port, 'GET', '/')).body) as { configGeneration: number })
+          .configGeneration;
+      const { MainPID } = await showUnit(container(), service, ['MainPID']);
+      const before = await generation();
+
+      await container().systemctl('reload', service);
+
+      // systemd does not wait for the handlers with ExecReload=: the app tells when it is done.
+      await pollUntil(async () => ((await generation()) > before ? true : undefined), {
+        timeoutMs: 5000,
+        intervalMs: 50,
+        what: 'the sample to read its configuration again',
+      });
+      expect(
+        await showUnit(container(), service, ['MainPID', 'ActiveState', 'StatusText']),
+      ).toEqual({ MainPID, ActiveState: 'active', StatusText: `Listening on 127.0.0.1:${port}` });
+    }),
   );
 
   it(
