@@ -20,6 +20,11 @@ export interface ProcessSpeaker {
   readonly live: boolean;
   /** Makes it the one that speaks for the service, from now on. */
   takeOver(previous: string): void;
+  /**
+   * Told, while it speaks for the service, whether other applications stand by: only then has
+   * its stop a hand-over to consider (a lone application's STOPPING path stays as it was).
+   */
+  standbys(present: boolean): void;
 }
 
 interface Speakers {
@@ -30,6 +35,10 @@ interface Speakers {
 function speakers(): Speakers {
   const registry = globalThis as { [REGISTRY]?: Speakers };
   return (registry[REGISTRY] ??= { owner: undefined, standing: [] });
+}
+
+function announce(registry: Speakers): void {
+  registry.owner?.standbys(registry.standing.length > 0);
 }
 
 /**
@@ -43,6 +52,7 @@ export function joinProcess(speaker: ProcessSpeaker): string | undefined {
     return undefined;
   }
   registry.standing.push(speaker);
+  announce(registry);
   return registry.owner.app;
 }
 
@@ -64,6 +74,7 @@ export function handOver(speaker: ProcessSpeaker): boolean {
   registry.standing.splice(registry.standing.indexOf(next), 1);
   registry.owner = next;
   next.takeOver(speaker.app);
+  announce(registry);
   return true;
 }
 
@@ -76,4 +87,5 @@ export function leaveProcess(speaker: ProcessSpeaker): void {
   if (registry.owner === speaker && !handOver(speaker)) registry.owner = undefined;
   const index = registry.standing.indexOf(speaker);
   if (index !== -1) registry.standing.splice(index, 1);
+  announce(registry);
 }

@@ -17,7 +17,13 @@ import {
   rootModuleName,
   wrapOtherModulesLifecycle,
 } from './module-graph.js';
-import { handOver, joinProcess, leaveProcess, type ProcessSpeaker } from './process-owner.js';
+import {
+  handOver,
+  joinProcess,
+  leaveProcess,
+  processOwner,
+  type ProcessSpeaker,
+} from './process-owner.js';
 import { SystemdSupervisor } from './systemd-supervisor.js';
 
 /**
@@ -51,6 +57,24 @@ function createNotifier(options: ResolvedSystemdOptions, logger: Logger): System
   }
 }
 
+/** Joins the process's applications (see process-owner): speaks for the service, or stands by. */
+function joinAsSpeaker(app: string, supervisor: SystemdSupervisor, logger: Logger): void {
+  const speaker: ProcessSpeaker = {
+    app,
+    get live() {
+      return supervisor.phase !== 'stopping' && supervisor.phase !== 'stopped';
+    },
+    takeOver: (previous) => {
+      logger.log(systemdMessages.tookOver(app, previous));
+      supervisor.takeOver();
+    },
+    standbys: (present) => supervisor.onHandOver(present ? () => handOver(speaker) : undefined),
+  };
+  const owner = joinProcess(speaker);
+  if (owner !== undefined) logger.warn(systemdMessages.anotherAppSupervised(owner, app));
+  supervisor.onFinished(() => leaveProcess(speaker));
+}
+
 /**
  * The application's one supervisor. Built while Nest instantiates providers, before any
  * lifecycle hook, which is when the module can still take its place in the hook order and
@@ -80,23 +104,8 @@ export const supervisorProvider: FactoryProvider<SystemdSupervisor> = {
     const logger = new Logger(SYSTEMD_LOGGER_CONTEXT);
     const notifier = createNotifier(options, logger);
     // Of several applications in the process, one speaks for the service (see process-owner).
-    let speaker: ProcessSpeaker | undefined;
-    let owner: string | undefined;
-    if (notifier.enabled) {
-      const app = rootModuleName(modules);
-      speaker = {
-        app,
-        get live() {
-          return supervisor.phase !== 'stopping' && supervisor.phase !== 'stopped';
-        },
-        takeOver: (previous) => {
-          logger.log(systemdMessages.tookOver(app, previous));
-          supervisor.takeOver();
-        },
-      };
-      owner = joinProcess(speaker);
-      if (owner !== undefined) logger.warn(systemdMessages.anotherAppSupervised(owner, app));
-    }
+    const app = notifier.enabled ? rootModuleName(modules) : undefined;
+    const standingBy = app !== undefined && processOwner() !== undefined;
     const supervisor = new SystemdSupervisor(
       notifier,
       {
@@ -106,15 +115,11 @@ export const supervisorProvider: FactoryProvider<SystemdSupervisor> = {
         checkTimeoutMs: options.healthCheckTimeoutMs,
         hasChecks: options.healthIndicators.length > 0,
         stoppingStatus: options.stoppingStatus,
-        standingBy: owner !== undefined,
+        standingBy,
       },
       logger,
     );
-    if (speaker) {
-      const self = speaker;
-      supervisor.onHandOver(() => handOver(self));
-      supervisor.onFinished(() => leaveProcess(self));
-    }
+    if (app !== undefined) joinAsSpeaker(app, supervisor, logger);
     supervisor.notify({ status: options.startingStatus }, { appStatus: false });
     return supervisor;
   },

@@ -148,9 +148,11 @@ export class SystemdSupervisor {
 
   /**
    * Asked when this supervisor is about to stop the service (or failed to start it): true if
-   * another application of the process took the service over, and no STOPPING is due.
+   * another application of the process took the service over, and no STOPPING is due. Set only
+   * while other applications stand by; undefined otherwise, so that a lone application's
+   * STOPPING runs no code of this.
    */
-  onHandOver(decide: () => boolean): void {
+  onHandOver(decide: (() => boolean) | undefined): void {
     this.handOver = decide;
   }
 
@@ -233,7 +235,7 @@ export class SystemdSupervisor {
   /** STOPPING=1, once: every way shutdown can begin calls this, and the first one counts. */
   stopping(status?: string): boolean {
     if (SHUT.has(this.current)) return false;
-    if (this.speaking && this.handOver?.()) this.speaking = false;
+    if (this.handOver && this.speaking && this.handOver()) this.speaking = false;
     if (!this.speaking) {
       this.enter('stopping');
       return false;
@@ -259,7 +261,7 @@ export class SystemdSupervisor {
   failedToStart(what: string, error: unknown): void {
     const reason = error instanceof Error ? error.message || error.name : String(error);
     this.logger.error(systemdMessages.startFailedLog(what, reason));
-    if (this.speaking && this.handOver?.()) this.speaking = false;
+    if (this.handOver && this.speaking && this.handOver()) this.speaking = false;
     this.notify({ status: systemdMessages.startFailedStatus(what, reason), errno: errnoOf(error) });
     void this.notifier.close(0).then(() => this.finish());
   }
