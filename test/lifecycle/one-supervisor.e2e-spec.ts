@@ -196,6 +196,27 @@ describe('one supervised application per process', () => {
   beforeEach(async () => {
     systemd = await NotifyListener.start({ watchdogUsec: 200_000 });
   });
+  const startHttpApp = async (logger: RecordingNestLogger): Promise<INestApplicationContext> => {
+    const http = await withSystemdEnv(systemd.env(), async () => {
+      const created = await NestFactory.create(HttpAppModule, { logger });
+      await created.listen(0, '127.0.0.1');
+      return created;
+    });
+    apps.push(http);
+    return http;
+  };
+  const closeApp = async (app: INestApplicationContext): Promise<void> => {
+    await app.close();
+    apps.splice(apps.indexOf(app), 1);
+  };
+  /** Fails the app's check, lets a round notice, then sees no ping for a while. */
+  const expectNoPingsOnceUnhealthy = async (app: INestApplicationContext): Promise<void> => {
+    app.get(FailingCheck).healthy = false;
+    await sleep(300);
+    const since = systemd.messages.length;
+    await sleep(400);
+    expect(pingsAfter(systemd, since)).toEqual([]);
+  };
   afterEach(async () => {
     await Promise.all(apps.splice(0).map((app) => app.close()));
     await systemd.close();
@@ -203,12 +224,7 @@ describe('one supervised application per process', () => {
 
   it('the second application sends nothing: no READY, no pings over a failing check, no STOPPING', async () => {
     const httpLogger = new RecordingNestLogger();
-    const http = await withSystemdEnv(systemd.env(), async () => {
-      const created = await NestFactory.create(HttpAppModule, { logger: httpLogger });
-      await created.listen(0, '127.0.0.1');
-      return created;
-    });
-    apps.push(http);
+    const http = await startHttpApp(httpLogger);
     await expectReady(systemd, /^Listening on /);
 
     const workerLogger = new RecordingNestLogger();
@@ -229,22 +245,16 @@ describe('one supervised application per process', () => {
     expect(httpLogger.fromSystemd('warn')).toEqual([]);
 
     // The HTTP app's check fails: nobody pings any more.
-    http.get(FailingCheck).healthy = false;
-    await sleep(300);
-    const since = systemd.messages.length;
-    await sleep(500);
-    expect(pingsAfter(systemd, since)).toEqual([]);
+    await expectNoPingsOnceUnhealthy(http);
 
     // The worker closes while the HTTP app serves: no STOPPING.
-    await worker.close();
-    apps.splice(apps.indexOf(worker), 1);
+    await closeApp(worker);
     await sleep(100);
     expect(systemd.received('READY=1')).toHaveLength(1);
     expect(systemd.received('STOPPING=1')).toEqual([]);
     expect(systemd.received('STATUS=Starting')).toHaveLength(1);
 
-    await http.close();
-    apps.splice(apps.indexOf(http), 1);
+    await closeApp(http);
     await systemd.waitFor('STOPPING=1');
   });
 
@@ -256,20 +266,14 @@ describe('one supervised application per process', () => {
     apps.push(worker);
     await expectReady(systemd, 'Running');
     const httpLogger = new RecordingNestLogger();
-    const http = await withSystemdEnv(systemd.env(), async () => {
-      const created = await NestFactory.create(HttpAppModule, { logger: httpLogger });
-      await created.listen(0, '127.0.0.1');
-      return created;
-    });
-    apps.push(http);
+    const http = await startHttpApp(httpLogger);
     await sleep(100);
     // Standing by: its READY and status were held back.
     expect(systemd.received('READY=1')).toHaveLength(1);
     expect(systemd.received(statusListening)).toEqual([]);
 
     const since = systemd.messages.length;
-    await worker.close();
-    apps.splice(apps.indexOf(worker), 1);
+    await closeApp(worker);
     // The HTTP app takes over: READY again (systemd ignores a READY it has) with its status,
     // then pings.
     const takeOver = await systemd.waitFor('READY=1', { since });
@@ -284,14 +288,9 @@ describe('one supervised application per process', () => {
     expect(http.get(SystemdService).enabled).toBe(true);
 
     // Its own health check now gates the watchdog.
-    http.get(FailingCheck).healthy = false;
-    await sleep(300);
-    const unhealthySince = systemd.messages.length;
-    await sleep(400);
-    expect(pingsAfter(systemd, unhealthySince)).toEqual([]);
+    await expectNoPingsOnceUnhealthy(http);
 
-    await http.close();
-    apps.splice(apps.indexOf(http), 1);
+    await closeApp(http);
     await systemd.waitFor('STOPPING=1');
     expect(systemd.received('STOPPING=1')).toHaveLength(1);
   });
