@@ -9,9 +9,9 @@
 //                                      reply, so that nothing of the bench's runs while READY is
 //                                      on its way (the receiver tells the bench when it arrives)
 //   { type: 'idle' }                   the app as it meets a stop after idling: the module's
-//                                      notify socket closed, as its 1 s idle timer would have
-//                                      closed it (white-box, see closeIdleSocket); replies with
-//                                      the 'listening' stamp
+//                                      notify socket open, as the module holds it while the
+//                                      server listens (checked, see expectHeldSocket); replies
+//                                      with the 'listening' stamp
 //   (then the bench sends SIGTERM)     Nest closes the app and re-raises SIGTERM, which the
 //                                      keeper below absorbs; replies 'closed' with the stamp
 //                                      taken by the first SIGTERM listener
@@ -112,20 +112,18 @@ async function start({ adapter, side }) {
 }
 
 /**
- * The module closes its notify socket after 1 s without traffic, so a service that meets its
- * stop after idling sends STOPPING on a socket opened for it, as the floor always does. Rather
- * than idling a second per sample, the socket is closed here as that timer would close it:
- * NotifySocket's closeSocket(), which is all the timer's callback does (private in TypeScript,
- * plain properties at run time).
+ * The module holds its notify socket open while its HTTP server listens, so a stop that comes
+ * to an idle service finds it open, as here within milliseconds of READY. Checked (white-box:
+ * NotifySocket's isOpen, a plain property at run time), so that the warm rows measure the
+ * socket a stop really meets.
  * @param {import('@nestjs/common').INestApplication} app
  */
-function closeIdleSocket(app) {
+function expectHeldSocket(app) {
   const socket = internalProvider(app, 'SYSTEMD_SUPERVISOR').notifier?.socket;
-  if (typeof socket?.closeSocket !== 'function' || typeof socket.isOpen !== 'boolean') {
+  if (typeof socket?.isOpen !== 'boolean') {
     throw new Error("the module's notify socket was not found (the library's internals changed?)");
   }
-  socket.closeSocket();
-  if (socket.isOpen) throw new Error("the module's notify socket stayed open");
+  if (!socket.isOpen) throw new Error("the module's notify socket is not open at the stop");
 }
 
 /**
@@ -142,7 +140,7 @@ function watchPrepends(emitter, event, onPrepend) {
 
 function idle() {
   const { app, side, stamps, order } = /** @type {Current} */ (current);
-  if (side === 'module') closeIdleSocket(app);
+  if (side === 'module') expectHeldSocket(app);
   // Prepended last, so first: before the module's listener (prepended when it started, as
   // the keeper was there) or the floor's, and before the keeper.
   process.prependOnceListener('SIGTERM', () => {

@@ -138,10 +138,28 @@ export class SystemdLifecycleService
     this.conditions.add(server, systemdMessages.waitingForHttp());
     const stop = watchHttpServer(
       server as ListeningServer,
-      (address) => this.conditions.meet(server, () => systemdMessages.readyStatusHttp(address())),
+      (address) => {
+        this.conditions.meet(server, () => systemdMessages.readyStatusHttp(address()));
+        this.holdNotifySocketWhileListening(server as ListeningServer);
+      },
       (error) => this.startFailed(systemdMessages.httpServerName(), error),
     );
     this.cleanups.push(stop);
+  }
+
+  /**
+   * A listening server keeps the process alive, so the notify socket may stay open with it,
+   * rather than close after a second idle: STOPPING=1 at a signal then leaves on it with one
+   * send(2), not behind a new socket. Released when the server closes (an app that closes its
+   * server by hand still exits) and at shutdown. After READY, which is not held up by it.
+   */
+  private holdNotifySocketWhileListening(server: ListeningServer): void {
+    const release = this.supervisor.holdNotifySocket();
+    server.once('close', release);
+    this.cleanups.push(() => {
+      server.removeListener('close', release);
+      release();
+    });
   }
 
   private watchTransport(target: unknown): void {

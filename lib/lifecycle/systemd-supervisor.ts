@@ -266,6 +266,15 @@ export class SystemdSupervisor {
     void this.notifier.close(0).then(() => this.finish());
   }
 
+  /**
+   * Keeps the notify socket open, rather than closed after a second idle, until the returned
+   * function is called: for while the app's server keeps the process alive anyway, so that
+   * STOPPING=1 leaves with one send(2).
+   */
+  holdNotifySocket(): () => void {
+    return this.notifier.holdOpen();
+  }
+
   /** The app is done: delivers what is queued and releases the socket. */
   async stopped(): Promise<void> {
     this.enter('stopped');

@@ -12,8 +12,9 @@ import {
 /** Tuning for {@link NotifySocket}. */
 export interface NotifySocketOptions {
   /**
-   * Close the socket after this many ms without traffic. unix-dgram's socket keeps the event
-   * loop alive and cannot be unref'd, so an idle socket must not outlive the app. Default 1000.
+   * Close the socket after this many ms without traffic, unless it is held open
+   * ({@link NotifySocket.hold}). unix-dgram's socket keeps the event loop alive and cannot be
+   * unref'd, so an idle socket must not outlive the app. Default 1000.
    */
   readonly idleCloseMs?: number;
   /** Upper bound on undelivered datagrams kept for retry. Default 128. */
@@ -21,6 +22,13 @@ export interface NotifySocketOptions {
 }
 
 type SendOutcome = 'sent' | 'congested' | { errno: string };
+
+/**
+ * What a connected socket's send fails with once its receiver has been closed (and perhaps
+ * bound anew at the same path): the path is worth one fresh try at once, as libsystemd, which
+ * opens a socket per message, would make.
+ */
+const RECEIVER_GONE = new Set(['ECONNREFUSED', 'ENOTCONN']);
 
 /**
  * Sends `bytes` on `socket`: connected, or to `path` with sendto(2). EAGAIN on a connected
@@ -50,12 +58,18 @@ function sendOn(socket: UnixDgramSocket, bytes: Buffer, path?: string): SendOutc
  * anything else (READY, STOPPING, RELOADING) is kept. When the receiver is missing
  * (ENOENT, ECONNREFUSED), the error is logged (rate-limited), the datagrams are kept, and
  * delivery is retried with the next message, on a fresh connection.
+ *
+ * An idle socket closes itself, so that it never keeps a finished process alive; while
+ * something else keeps the process alive anyway (a listening server), {@link hold} keeps it
+ * open, and the next message leaves with a single send(2).
  */
 export class NotifySocket {
   private socket: UnixDgramSocket | undefined;
   private readonly queue: NotifyDatagram[] = [];
   private congested = false;
   private idleTimer: NodeJS.Timeout | undefined;
+  /** Holds from {@link hold} not yet released: while any is, the socket does not close when idle. */
+  private holds = 0;
   private drained: (() => void) | undefined;
   /** Set by {@link close}: later messages still go out, each on a socket closed once sent. */
   private closed = false;
@@ -79,6 +93,24 @@ export class NotifySocket {
   /** Whether a socket is open right now (it closes itself when idle). */
   get isOpen(): boolean {
     return this.socket !== undefined;
+  }
+
+  /**
+   * Keeps the socket open when idle (once a message has opened it) until the returned
+   * function is called; holds from several callers add up. For while something else keeps the
+   * event loop alive, so that holding the socket changes nothing about when the process can
+   * exit: {@link close} still closes it.
+   */
+  hold(): () => void {
+    this.holds += 1;
+    this.cancelIdleClose();
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.holds -= 1;
+      if (this.socket && this.queue.length === 0) this.armIdleClose();
+    };
   }
 
   /** Sends `datagram` now, or keeps it for later if systemd cannot take it yet. Never throws. */
@@ -162,7 +194,13 @@ export class NotifySocket {
   }
 
   private trySend(bytes: Buffer): SendOutcome {
-    if (this.socket) return sendOn(this.socket, bytes);
+    if (this.socket) {
+      const outcome = sendOn(this.socket, bytes);
+      if (typeof outcome !== 'object' || !RECEIVER_GONE.has(outcome.errno)) return outcome;
+      // Its receiver was closed since it connected (a socket held open for long, a receiver
+      // bound anew): one fresh socket, as for a first message.
+      this.closeSocket();
+    }
     // A fresh socket (the first message, or the first after an idle close) sends with
     // sendto(2) before anything else, and is connected only then, for the messages that
     // follow: STOPPING=1 after a quiet spell leaves with one system call before it, as a
@@ -194,6 +232,7 @@ export class NotifySocket {
       if (this.queue.length === 0) this.closeSocket();
       return;
     }
+    if (this.holds > 0) return;
     if (this.idleTimer) {
       this.idleTimer.refresh();
       return;
@@ -204,9 +243,13 @@ export class NotifySocket {
     this.idleTimer.unref();
   }
 
-  private closeSocket(): void {
+  private cancelIdleClose(): void {
     if (this.idleTimer) clearTimeout(this.idleTimer);
     this.idleTimer = undefined;
+  }
+
+  private closeSocket(): void {
+    this.cancelIdleClose();
     this.congested = false;
     if (this.socket) closeQuietly(this.socket);
     this.socket = undefined;

@@ -3,6 +3,7 @@
 // their time is spent waiting for slow hooks and transports.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { readdir, readFile, readlink } from 'node:fs/promises';
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { createInterface } from 'node:readline';
 import { NotifyListener, type NotifyRecord } from '../../lib/testing/notify-listener.js';
@@ -83,8 +84,9 @@ async function withShape(
   shape: string,
   env: Record<string, string>,
   body: (systemd: NotifyListener, app: ShapeApp) => Promise<void>,
+  { watchdogUsec = 300_000 }: { watchdogUsec?: number } = {},
 ): Promise<void> {
-  const systemd = await NotifyListener.start({ watchdogUsec: 300_000 });
+  const systemd = await NotifyListener.start(watchdogUsec > 0 ? { watchdogUsec } : {});
   const app = launch(shape, systemd, env);
   try {
     await body(systemd, app);
@@ -392,6 +394,72 @@ describe('READY=1 once every transport serves', () => {
           'READY=1',
         ]);
       });
+    },
+    20_000,
+  );
+});
+
+/**
+ * How many AF_UNIX datagram sockets without a path of their own `pid` holds: a notify client's
+ * (the kernel's socket table, matched with the process's descriptors).
+ */
+async function unnamedDatagramSockets(pid: number): Promise<number> {
+  const unnamed = new Set<string>();
+  for (const row of (await readFile('/proc/net/unix', 'utf8')).split('\n').slice(1)) {
+    // Num RefCount Protocol Flags Type St Inode [Path]; type 0002 is SOCK_DGRAM.
+    const [, , , , type, , inode, path] = row.trim().split(/\s+/);
+    if (type === '0002' && inode !== undefined && path === undefined) unnamed.add(inode);
+  }
+  const targets = await Promise.all(
+    (await readdir(`/proc/${pid}/fd`)).map((fd) =>
+      readlink(`/proc/${pid}/fd/${fd}`).catch(() => ''),
+    ),
+  );
+  return targets.filter((target) => unnamed.has(/^socket:\[(\d+)\]$/.exec(target)?.[1] ?? ''))
+    .length;
+}
+
+describe('the notify socket while the HTTP server listens', () => {
+  it.concurrent(
+    'stays open past its 1 s idle close, and STOPPING=1 leaves on it at SIGTERM',
+    async () => {
+      await withShape(
+        'serving',
+        {},
+        async (systemd, app) => {
+          await systemd.waitFor('READY=1', { timeoutMs: 10_000 });
+          await sleep(1300);
+          expect(await unnamedDatagramSockets(app.child.pid!)).toBe(1);
+          app.child.kill('SIGTERM');
+          await systemd.waitFor('STOPPING=1', { timeoutMs: 1000 });
+          expect(await exitWithin(app.child, app.exit, 5000)).toEqual({
+            code: null,
+            signal: 'SIGTERM',
+          });
+        },
+        // No watchdog: its pings would keep any socket from idling.
+        { watchdogUsec: 0 },
+      );
+    },
+    20_000,
+  );
+
+  it.concurrent(
+    'is let go when the app closes its server by hand: the process still exits by itself',
+    async () => {
+      await withShape(
+        'serving',
+        { SERVER_CLOSE_MS: '1300' },
+        async (systemd, app) => {
+          await systemd.waitFor('READY=1', { timeoutMs: 10_000 });
+          await app.line(/^server closed$/);
+          // The socket closes 1 s after its last message; nothing else holds the process.
+          expect(await exitWithin(app.child, app.exit, 3000)).toEqual({ code: 0, signal: null });
+          expect(systemd.received('STOPPING=1')).toEqual([]);
+        },
+        // No watchdog: its interval would keep the process alive.
+        { watchdogUsec: 0 },
+      );
     },
     20_000,
   );

@@ -138,6 +138,28 @@ describe('SystemdNotifier against a real AF_UNIX datagram socket', () => {
     systemd = await NotifyListener.start();
   });
 
+  it('sends on a fresh socket at once when its connected receiver was bound anew', async () => {
+    notifier = new SystemdNotifier({ env: systemd.env(), logger });
+    notifier.notify({ status: 'first' });
+    await systemd.waitFor('STATUS=first');
+    // Replaced while the notifier's socket is still connected to the old one (as a socket held
+    // open for long may find it): a send there fails with ECONNREFUSED.
+    const path = systemd.path;
+    await systemd.close();
+    await mkdir(dirname(path));
+    const receiver = await ChildReceiver.start(path);
+    try {
+      notifier.notify({ stopping: true });
+      await receiver.waitUntil((datagrams) => datagrams.length >= 1);
+      expect(receiver.datagrams).toEqual(['STOPPING=1']);
+      expect(logger.lines).toEqual([]);
+    } finally {
+      await receiver.stop();
+      await rm(dirname(path), { recursive: true, force: true });
+    }
+    systemd = await NotifyListener.start();
+  });
+
   it('removes the supervision variables when asked, but keeps notifying', async () => {
     const env: Record<string, string | undefined> = { ...systemd.env(), WATCHDOG_USEC: '1000000' };
     notifier = new SystemdNotifier({ env, logger, unsetEnvironment: true });
@@ -292,6 +314,16 @@ describe('a process that uses the notifier', () => {
     expect(systemd.messages.map((record) => record.raw)).toEqual([
       'READY=1\nSTATUS=fixture ready',
       'STOPPING=1',
+    ]);
+  });
+
+  it('keeps a held socket open past the idle close, and exits once it is released', async () => {
+    await runToExit('hold');
+    // Without the hold the socket closes after 1 s idle, nothing else keeps the process
+    // alive, and it exits before the 1.5 s timer can send this.
+    expect(systemd.messages.map((record) => record.raw)).toEqual([
+      'READY=1\nSTATUS=fixture ready',
+      'STATUS=held',
     ]);
   });
 

@@ -89,6 +89,37 @@ describe('stopping under a real systemd', () => {
   );
 
   it(
+    'after a daemon-reexec, STOPPING=1 still reaches systemd on the socket held open since READY',
+    withUnitJournals(container, [SLOW], async () => {
+      const cursor = await startFresh(container(), SLOW);
+      // Past the 1 s after which an idle notify socket would have closed: this one is held open
+      // while the app's server listens, and stays connected to systemd's notify socket.
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      await container().systemctl('daemon-reexec');
+      await container().systemctl('kill', '--kill-who=main', '--signal=SIGTERM', SLOW);
+
+      await pollUntil(
+        async () => {
+          const { ActiveState } = await showUnit(container(), SLOW, ['ActiveState']);
+          return ActiveState === 'deactivating' || undefined;
+        },
+        { timeoutMs: 1500, intervalMs: 50, what: 'ActiveState=deactivating' },
+      );
+      await pollUntil(
+        async () => {
+          const { ActiveState } = await showUnit(container(), SLOW, ['ActiveState']);
+          return ActiveState === 'inactive' || undefined;
+        },
+        { timeoutMs: SHUTDOWN_MS + 5000, what: `${SLOW} to become inactive` },
+      );
+      const journal = await journalSince(container(), SLOW, cursor);
+      expect(journal).not.toMatch(/could not notify systemd/);
+      expect(journal).toContain('Deactivated successfully.');
+      expect(journal).not.toMatch(KILLED);
+    }),
+  );
+
+  it(
     'systemctl stop: a clean exit well inside TimeoutStopSec=',
     withUnitJournals(container, [SAMPLE], async () => {
       const cursor = await startFresh(container(), SAMPLE);
