@@ -116,6 +116,25 @@ describe('SystemdNotifier against a real AF_UNIX datagram socket', () => {
     }
   });
 
+  /**
+   * Runs `body` with a receiver in another process bound at `path` (where the listener was,
+   * closed by the test), then puts a fresh listener in place for afterEach.
+   */
+  async function withReceiverAt(
+    path: string,
+    body: (receiver: ChildReceiver) => Promise<void>,
+  ): Promise<void> {
+    await mkdir(dirname(path));
+    const receiver = await ChildReceiver.start(path);
+    try {
+      await body(receiver);
+    } finally {
+      await receiver.stop();
+      await rm(dirname(path), { recursive: true, force: true });
+    }
+    systemd = await NotifyListener.start();
+  }
+
   it('reconnects when the receiver is replaced at the same path', async () => {
     notifier = new SystemdNotifier({ env: systemd.env(), logger });
     notifier.notify({ status: 'first' });
@@ -125,17 +144,11 @@ describe('SystemdNotifier against a real AF_UNIX datagram socket', () => {
     notifier.notify({ watchdog: true }); // ECONNREFUSED or ENOENT: kept
     expect(logger.at('error')).toHaveLength(1);
 
-    await mkdir(dirname(path));
-    const receiver = await ChildReceiver.start(path);
-    try {
-      notifier.notify({ status: 'second' });
+    await withReceiverAt(path, async (receiver) => {
+      notifier!.notify({ status: 'second' });
       await receiver.waitUntil((datagrams) => datagrams.length >= 2);
       expect(receiver.datagrams).toEqual(['WATCHDOG=1', 'STATUS=second']);
-    } finally {
-      await receiver.stop();
-      await rm(dirname(path), { recursive: true, force: true });
-    }
-    systemd = await NotifyListener.start();
+    });
   });
 
   it('sends on a fresh socket at once when its connected receiver was bound anew', async () => {
@@ -146,18 +159,12 @@ describe('SystemdNotifier against a real AF_UNIX datagram socket', () => {
     // open for long may find it): a send there fails with ECONNREFUSED.
     const path = systemd.path;
     await systemd.close();
-    await mkdir(dirname(path));
-    const receiver = await ChildReceiver.start(path);
-    try {
-      notifier.notify({ stopping: true });
+    await withReceiverAt(path, async (receiver) => {
+      notifier!.notify({ stopping: true });
       await receiver.waitUntil((datagrams) => datagrams.length >= 1);
       expect(receiver.datagrams).toEqual(['STOPPING=1']);
       expect(logger.lines).toEqual([]);
-    } finally {
-      await receiver.stop();
-      await rm(dirname(path), { recursive: true, force: true });
-    }
-    systemd = await NotifyListener.start();
+    });
   });
 
   it('removes the supervision variables when asked, but keeps notifying', async () => {

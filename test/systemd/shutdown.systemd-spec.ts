@@ -39,6 +39,20 @@ async function startFresh(container: SystemdContainer, unit: string): Promise<st
   return journalCursor(container);
 }
 
+/** Resolves once `unit` is in `state`; rejects after `timeoutMs`. */
+async function untilActiveState(
+  container: SystemdContainer,
+  unit: string,
+  state: string,
+  timeoutMs: number,
+): Promise<void> {
+  await pollUntil(
+    async () =>
+      (await showUnit(container, unit, ['ActiveState'])).ActiveState === state || undefined,
+    { timeoutMs, intervalMs: 50, what: `${unit} to be ${state}` },
+  );
+}
+
 describe('stopping under a real systemd', () => {
   const container = useContainer();
 
@@ -75,13 +89,7 @@ describe('stopping under a real systemd', () => {
         MainPID: pid,
         StatusText: 'Shutting down',
       });
-      await pollUntil(
-        async () => {
-          const { ActiveState } = await showUnit(container(), SLOW, ['ActiveState']);
-          return ActiveState === 'inactive' || undefined;
-        },
-        { timeoutMs: SHUTDOWN_MS + 5000, what: `${SLOW} to become inactive` },
-      );
+      await untilActiveState(container(), SLOW, 'inactive', SHUTDOWN_MS + 5000);
       const journal = await journalSince(container(), SLOW, cursor);
       expect(journal).toContain('Deactivated successfully.');
       expect(journal).not.toMatch(KILLED);
@@ -98,20 +106,9 @@ describe('stopping under a real systemd', () => {
       await container().systemctl('daemon-reexec');
       await container().systemctl('kill', '--kill-who=main', '--signal=SIGTERM', SLOW);
 
-      await pollUntil(
-        async () => {
-          const { ActiveState } = await showUnit(container(), SLOW, ['ActiveState']);
-          return ActiveState === 'deactivating' || undefined;
-        },
-        { timeoutMs: 1500, intervalMs: 50, what: 'ActiveState=deactivating' },
-      );
-      await pollUntil(
-        async () => {
-          const { ActiveState } = await showUnit(container(), SLOW, ['ActiveState']);
-          return ActiveState === 'inactive' || undefined;
-        },
-        { timeoutMs: SHUTDOWN_MS + 5000, what: `${SLOW} to become inactive` },
-      );
+      // Sent from the signal handler, long before the 4 s shutdown is done.
+      await untilActiveState(container(), SLOW, 'deactivating', 1500);
+      await untilActiveState(container(), SLOW, 'inactive', SHUTDOWN_MS + 5000);
       const journal = await journalSince(container(), SLOW, cursor);
       expect(journal).not.toMatch(/could not notify systemd/);
       expect(journal).toContain('Deactivated successfully.');
