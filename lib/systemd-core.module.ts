@@ -3,6 +3,7 @@ import { DiscoveryModule } from '@nestjs/core';
 import { SystemdLifecycleService } from './lifecycle/lifecycle.service.js';
 import { supervisorProvider } from './lifecycle/supervisor.provider.js';
 import { resolvedOptionsProvider } from './options/resolved-options.provider.js';
+import { serviceLinkProviders, SystemdServiceLink } from './service-link.provider.js';
 import { ReloadHandlerExplorer } from './reload/reload-handler.explorer.js';
 import { SystemdReloadService } from './reload/reload.service.js';
 import { SYSTEMD_SUPERVISOR } from './systemd.constants.js';
@@ -24,7 +25,8 @@ import { SystemdWatchdogService } from './watchdog/watchdog.service.js';
     SystemdWatchdogService,
     ReloadHandlerExplorer,
     SystemdReloadService,
+    ...serviceLinkProviders,
   ],
-  exports: [SYSTEMD_SUPERVISOR, SystemdReloadService, SystemdWatchdogService],
+  exports: [SYSTEMD_SUPERVISOR, SystemdReloadService, SystemdWatchdogService, SystemdServiceLink],
 })
 export class SystemdCoreModule extends ConfigurableSystemdCoreModule {}

@@ -7,6 +7,9 @@ export const SYSTEMD_RESOLVED_OPTIONS = Symbol('SYSTEMD_RESOLVED_OPTIONS');
 /** Injection token of the one `SystemdSupervisor` of the application (not public). */
 export const SYSTEMD_SUPERVISOR = Symbol('SYSTEMD_SUPERVISOR');
 
+/** Injection token of the provider that completes `SystemdService`'s link to the module (not public). */
+export const SYSTEMD_SERVICE_LINKED = Symbol('SYSTEMD_SERVICE_LINKED');
+
 /** Provided by each `SystemdModule.forRoot()` / `forRootAsync()`, so that a second one can be found (not public). */
 export const SYSTEMD_FOR_ROOT = Symbol('SYSTEMD_FOR_ROOT');
 

@@ -2,11 +2,9 @@ import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { NotifyState } from './notify/notify-message.js';
 import type { SystemdPhase } from './lifecycle/systemd-phase.js';
 import { processOwner } from './lifecycle/process-owner.js';
-import { SystemdSupervisor } from './lifecycle/systemd-supervisor.js';
 import type { SystemdHealthReport } from './health/health-gate.js';
-import { SystemdReloadService, type SystemdReloadOutcome } from './reload/reload.service.js';
-import { SystemdWatchdogService } from './watchdog/watchdog.service.js';
-import { SYSTEMD_SUPERVISOR } from './systemd.constants.js';
+import type { SystemdReloadOutcome } from './reload/reload.service.js';
+import { SystemdServiceLink } from './service-link.provider.js';
 import { systemdMessages } from './systemd.messages.js';
 
 export type { SystemdPhase };
@@ -21,52 +19,40 @@ export type { SystemdPhase };
  */
 @Injectable()
 export class SystemdService {
-  readonly #supervisor: SystemdSupervisor;
-  readonly #reloader: SystemdReloadService;
-  readonly #watchdog: SystemdWatchdogService;
+  readonly #link: SystemdServiceLink;
 
-  // The parameters are typed `unknown` so that the module's internals stay out of the public
-  // types; Nest injects them, and nobody else constructs this class.
-  constructor(
-    @Optional() @Inject(SYSTEMD_SUPERVISOR) supervisor?: unknown,
-    @Optional() @Inject(SystemdReloadService) reloader?: unknown,
-    @Optional() @Inject(SystemdWatchdogService) watchdog?: unknown,
-  ) {
-    if (
-      !(supervisor instanceof SystemdSupervisor) ||
-      !(reloader instanceof SystemdReloadService) ||
-      !(watchdog instanceof SystemdWatchdogService)
-    ) {
+  // The parameter is typed `unknown` so that the module's internals stay out of the public
+  // types; Nest injects it, and nobody else constructs this class.
+  constructor(@Optional() @Inject(SystemdServiceLink) link?: unknown) {
+    if (!(link instanceof SystemdServiceLink)) {
       throw new Error(systemdMessages.notConfigured(processOwner()));
     }
-    this.#supervisor = supervisor;
-    this.#reloader = reloader;
-    this.#watchdog = watchdog;
+    this.#link = link;
   }
 
   /** Whether notifications reach systemd (`NOTIFY_SOCKET` is set, valid and reachable). */
   get enabled(): boolean {
-    return this.#supervisor.enabled;
+    return this.#link.parts?.supervisor.enabled ?? false;
   }
 
   /** The watchdog timeout systemd enforces on this process, in µs, or undefined when there is none. */
   get watchdogUsec(): bigint | undefined {
-    return this.#supervisor.watchdogUsec;
+    return this.#link.parts?.supervisor.watchdogUsec;
   }
 
   /** The period at which the module pings the watchdog, in ms, or undefined when it does not. */
   get watchdogIntervalMs(): number | undefined {
-    return this.#supervisor.watchdogPlan?.periodMs;
+    return this.#link.parts?.supervisor.watchdogPlan?.periodMs;
   }
 
   /** `'starting'` until READY, `'ready'` (or `'reloading'`) until STOPPING, then `'stopping'`, and `'stopped'` once the app is closed. */
   get phase(): SystemdPhase {
-    return this.#supervisor.phase;
+    return this.#link.parts?.supervisor.phase ?? 'starting';
   }
 
   /** The last status the app reported (with READY or {@link status}); restored when health recovers. */
   get lastStatus(): string | undefined {
-    return this.#supervisor.lastStatus;
+    return this.#link.parts?.supervisor.lastStatus;
   }
 
   /**
@@ -74,17 +60,17 @@ export class SystemdService {
    * first time. Ignored once shutdown has begun.
    */
   ready(status?: string): boolean {
-    return this.#supervisor.ready(status);
+    return this.#link.parts?.supervisor.ready(status) ?? false;
   }
 
   /** `STATUS=<text>`: what `systemctl status` shows. Control characters are replaced by spaces. */
   status(text: string): boolean {
-    return this.#supervisor.notify({ status: text });
+    return this.#link.parts?.supervisor.notify({ status: text }) ?? false;
   }
 
   /** `RELOADING=1` with `MONOTONIC_USEC=` in the same datagram; send {@link ready} when done. Only while ready. */
   reloading(status?: string): boolean {
-    return this.#supervisor.reloading(status);
+    return this.#link.parts?.supervisor.reloading(status) ?? false;
   }
 
   /**
@@ -93,7 +79,7 @@ export class SystemdService {
    * in progress; handlers run even when not under systemd. Never rejects.
    */
   reload(): Promise<SystemdReloadOutcome> {
-    return this.#reloader.reload();
+    return this.#link.parts?.reloader.reload() ?? Promise.resolve({ ok: false, failures: [] });
   }
 
   /**
@@ -103,30 +89,39 @@ export class SystemdService {
    * liveness checks), otherwise a round run now. Sends nothing.
    */
   checkHealth(): Promise<SystemdHealthReport> {
-    return this.#watchdog.checkHealth();
+    return (
+      this.#link.parts?.watchdog.checkHealth() ?? Promise.resolve({ status: 'up', checks: {} })
+    );
   }
 
   /** `STOPPING=1`: shutdown has begun. Sent once; stops the watchdog pings. */
   stopping(status?: string): boolean {
-    return this.#supervisor.stopping(status);
+    return this.#link.parts?.supervisor.stopping(status) ?? false;
   }
 
   /** `EXTEND_TIMEOUT_USEC=`: asks systemd for `ms` more from now (start-up, runtime or stop timeout). */
   extendTimeout(ms: number): boolean {
-    return this.#supervisor.notify(
-      { extendTimeoutUsec: Number.isFinite(ms) ? Math.round(ms * 1000) : ms },
-      { appStatus: false },
+    return (
+      this.#link.parts?.supervisor.notify(
+        { extendTimeoutUsec: Number.isFinite(ms) ? Math.round(ms * 1000) : ms },
+        { appStatus: false },
+      ) ?? false
     );
   }
 
   /** `WATCHDOG=1` now, while ready. The module pings by itself; this is for apps that drive the watchdog themselves. */
   ping(): boolean {
-    return this.#supervisor.ping();
+    return this.#link.parts?.supervisor.ping() ?? false;
   }
 
   /** `WATCHDOG=trigger`: asks systemd to treat the service as failed now (its `Restart=` applies). */
   watchdogTrigger(reason?: string): boolean {
-    return this.#supervisor.notify({ watchdog: 'trigger', status: reason }, { appStatus: false });
+    return (
+      this.#link.parts?.supervisor.notify(
+        { watchdog: 'trigger', status: reason },
+        { appStatus: false },
+      ) ?? false
+    );
   }
 
   /**
@@ -135,6 +130,6 @@ export class SystemdService {
    * phase forbids (READY after STOPPING, a second STOPPING) is left out.
    */
   notify(state: NotifyState): boolean {
-    return this.#supervisor.notify(state);
+    return this.#link.parts?.supervisor.notify(state) ?? false;
   }
 }

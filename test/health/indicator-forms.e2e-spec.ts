@@ -7,6 +7,7 @@ import { NestFactory } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
 import type { SystemdHealthIndicatorInput } from '../../lib/health/health-indicator.interface.js';
 import { SystemdModule } from '../../lib/systemd.module.js';
+import { SystemdService } from '../../lib/systemd.service.js';
 import { withSystemdEnv } from '../e2e/helpers.js';
 import { expectGated, expectPings, supervisedApps, UNHEALTHY_PREFIX } from './helpers.js';
 
@@ -245,6 +246,60 @@ describe('health indicator forms', () => {
       systemd,
       (healthy) => (app.get(Queue).connected = healthy),
       'queue: reported unhealthy',
+    );
+  });
+
+  // The layout a stranger built from the README: the indicator's own module injects
+  // SystemdService through forFeature(), and forRootAsync() imports that module.
+  it('an indicator from a module that forRootAsync imports and that itself imports forFeature()', async () => {
+    @Injectable()
+    class Cache {
+      connected = true;
+    }
+    @Injectable()
+    class CacheHealth {
+      readonly healthIndicatorName = 'cache';
+      /** Sent while Nest builds the providers: before the module's own parts exist. */
+      readonly sentFromConstructor: boolean;
+      constructor(
+        private readonly cache: Cache,
+        readonly systemd: SystemdService,
+      ) {
+        this.sentFromConstructor = systemd.status('warming the cache');
+      }
+      isHealthy(): boolean {
+        return this.cache.connected;
+      }
+    }
+    @Module({
+      imports: [SystemdModule.forFeature()],
+      providers: [Cache, CacheHealth],
+      exports: [Cache, CacheHealth],
+    })
+    class CacheModule {}
+    @Module({
+      imports: [
+        ScheduleModule.forRoot(),
+        CacheModule,
+        SystemdModule.forRootAsync({
+          imports: [CacheModule],
+          inject: [CacheHealth],
+          useFactory: (health: CacheHealth) => ({ healthIndicators: [health] }),
+        }),
+      ],
+    })
+    class LayeredModule {}
+    const { app, systemd } = await apps.start(LayeredModule);
+    // The feature module's SystemdService is the application's one: it has seen READY.
+    await systemd.waitFor('READY=1');
+    expect(app.get(CacheHealth).systemd.phase).toBe('ready');
+    // Too early: a no-op, as when not under systemd, rather than a throw.
+    expect(app.get(CacheHealth).sentFromConstructor).toBe(false);
+    expect(systemd.received('STATUS=warming the cache')).toEqual([]);
+    await expectGated(
+      systemd,
+      (healthy) => (app.get(Cache).connected = healthy),
+      'cache: reported unhealthy',
     );
   });
 
