@@ -39,7 +39,9 @@ const CASES = {
   },
   lifecycle: {
     title: '2, 3, 5 READY, STOPPING, bootstrap',
-    run: () => runLifecycle({ rounds: 16, warmRounds: 1500 }),
+    // 15 cold rounds: 30 starts of the module's apps (the issue asks for 30 or more), and room
+    // in the 3 min budget, which 16 rounds came within a second of on a slow day.
+    run: () => runLifecycle({ rounds: 15, warmRounds: 1500 }),
   },
   overhead: {
     title: '4 watchdog overhead',

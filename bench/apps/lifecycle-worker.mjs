@@ -201,9 +201,8 @@ process.on('message', (/** @type {any} */ request) => {
       // samples out of a hundred, for the module's apps more often than for the floor's, which
       // do nothing after READY. That is where a p99 lies. Both sides alike.
       collectYoung();
-      // The reply only once the event loop has turned after the close: the idle timer closes
-      // the socket 1 s before a stop comes, not the moment before, and the poll handle's
-      // teardown (run on the loop's next turns) would otherwise meet the signal.
+      // The reply only once the event loop has turned: a stop comes to an idle service, not
+      // to one still running what its last event set off.
       const reply = idle();
       setTimeout(() => send(reply), 2);
     } else if (request.type === 'exit') {
