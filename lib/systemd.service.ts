@@ -4,6 +4,7 @@ import type { SystemdPhase } from './lifecycle/systemd-phase.js';
 import { processOwner } from './lifecycle/process-owner.js';
 import type { SystemdHealthReport } from './health/health-gate.js';
 import type { SystemdReloadOutcome } from './reload/reload.service.js';
+import type { SystemdSupervisor } from './lifecycle/systemd-supervisor.js';
 import { SystemdServiceLink } from './service-link.provider.js';
 import { systemdMessages } from './systemd.messages.js';
 
@@ -30,29 +31,34 @@ export class SystemdService {
     this.#link = link;
   }
 
+  /** Undefined only while Nest still builds the providers the module's options come from. */
+  get #supervisor(): SystemdSupervisor | undefined {
+    return this.#link.parts?.supervisor;
+  }
+
   /** Whether notifications reach systemd (`NOTIFY_SOCKET` is set, valid and reachable). */
   get enabled(): boolean {
-    return this.#link.parts?.supervisor.enabled ?? false;
+    return this.#supervisor?.enabled ?? false;
   }
 
   /** The watchdog timeout systemd enforces on this process, in µs, or undefined when there is none. */
   get watchdogUsec(): bigint | undefined {
-    return this.#link.parts?.supervisor.watchdogUsec;
+    return this.#supervisor?.watchdogUsec;
   }
 
   /** The period at which the module pings the watchdog, in ms, or undefined when it does not. */
   get watchdogIntervalMs(): number | undefined {
-    return this.#link.parts?.supervisor.watchdogPlan?.periodMs;
+    return this.#supervisor?.watchdogPlan?.periodMs;
   }
 
   /** `'starting'` until READY, `'ready'` (or `'reloading'`) until STOPPING, then `'stopping'`, and `'stopped'` once the app is closed. */
   get phase(): SystemdPhase {
-    return this.#link.parts?.supervisor.phase ?? 'starting';
+    return this.#supervisor?.phase ?? 'starting';
   }
 
   /** The last status the app reported (with READY or {@link status}); restored when health recovers. */
   get lastStatus(): string | undefined {
-    return this.#link.parts?.supervisor.lastStatus;
+    return this.#supervisor?.lastStatus;
   }
 
   /**
@@ -60,17 +66,17 @@ export class SystemdService {
    * first time. Ignored once shutdown has begun.
    */
   ready(status?: string): boolean {
-    return this.#link.parts?.supervisor.ready(status) ?? false;
+    return this.#supervisor?.ready(status) ?? false;
   }
 
   /** `STATUS=<text>`: what `systemctl status` shows. Control characters are replaced by spaces. */
   status(text: string): boolean {
-    return this.#link.parts?.supervisor.notify({ status: text }) ?? false;
+    return this.#supervisor?.notify({ status: text }) ?? false;
   }
 
   /** `RELOADING=1` with `MONOTONIC_USEC=` in the same datagram; send {@link ready} when done. Only while ready. */
   reloading(status?: string): boolean {
-    return this.#link.parts?.supervisor.reloading(status) ?? false;
+    return this.#supervisor?.reloading(status) ?? false;
   }
 
   /**
@@ -96,13 +102,13 @@ export class SystemdService {
 
   /** `STOPPING=1`: shutdown has begun. Sent once; stops the watchdog pings. */
   stopping(status?: string): boolean {
-    return this.#link.parts?.supervisor.stopping(status) ?? false;
+    return this.#supervisor?.stopping(status) ?? false;
   }
 
   /** `EXTEND_TIMEOUT_USEC=`: asks systemd for `ms` more from now (start-up, runtime or stop timeout). */
   extendTimeout(ms: number): boolean {
     return (
-      this.#link.parts?.supervisor.notify(
+      this.#supervisor?.notify(
         { extendTimeoutUsec: Number.isFinite(ms) ? Math.round(ms * 1000) : ms },
         { appStatus: false },
       ) ?? false
@@ -111,16 +117,14 @@ export class SystemdService {
 
   /** `WATCHDOG=1` now, while ready. The module pings by itself; this is for apps that drive the watchdog themselves. */
   ping(): boolean {
-    return this.#link.parts?.supervisor.ping() ?? false;
+    return this.#supervisor?.ping() ?? false;
   }
 
   /** `WATCHDOG=trigger`: asks systemd to treat the service as failed now (its `Restart=` applies). */
   watchdogTrigger(reason?: string): boolean {
     return (
-      this.#link.parts?.supervisor.notify(
-        { watchdog: 'trigger', status: reason },
-        { appStatus: false },
-      ) ?? false
+      this.#supervisor?.notify({ watchdog: 'trigger', status: reason }, { appStatus: false }) ??
+      false
     );
   }
 
@@ -130,6 +134,6 @@ export class SystemdService {
    * phase forbids (READY after STOPPING, a second STOPPING) is left out.
    */
   notify(state: NotifyState): boolean {
-    return this.#link.parts?.supervisor.notify(state) ?? false;
+    return this.#supervisor?.notify(state) ?? false;
   }
 }
