@@ -20,6 +20,10 @@ const SCRIPT = [
   "notifier.notify({ ready: true, status: 'sent' });",
   'await notifier.close();',
   'const loaded = Object.keys(createRequire(import.meta.url).cache);',
+  // An app (or its tests) may load the package's front after the module loaded the addon: the
+  // addon must then be found where require() keeps it, not loaded again (which would fail with
+  // "Module did not self-register").
+  "createRequire(import.meta.url)('unix-dgram').createSocket('unix_dgram').close();",
   'console.log(JSON.stringify({',
   "  front: loaded.some((file) => file.endsWith('/unix-dgram/lib/unix_dgram.js')),",
   "  addon: loaded.some((file) => file.endsWith('/unix_dgram.node')),",
