@@ -1,6 +1,8 @@
-// The whole public API. The protocol layer is also reachable without Nest through
-// `nestjs-systemd/protocol`.
-export * from './protocol.js';
+// The Nest module's public API, with the sd_notify protocol it speaks. The features an app may
+// not use are entry points of their own, loaded only by the apps that import them:
+// `nestjs-systemd/journal`, `nestjs-systemd/activation`, `nestjs-systemd/credentials`; the
+// whole protocol layer, without Nest, is `nestjs-systemd/protocol`.
+export * from './notify/index.js';
 export { SystemdModule } from './systemd.module.js';
 export type {
   SystemdModuleAsyncOptions,
@@ -32,12 +34,5 @@ export type {
   SystemdHealthIndicatorInput,
   SystemdHealthResult,
 } from './health/health-indicator.interface.js';
-export { JournaldLogger, JOURNALD_LOGGER_FIELDS } from './journal/journald-logger.js';
-export type { JournaldLoggerOptions } from './journal/journald-logger.js';
-export { listenOnActivatedSocket } from './activation/listen-on-activated-socket.js';
-export type {
-  ActivatedListenOptions,
-  ActivatedListenResult,
-} from './activation/listen-on-activated-socket.js';
 export { OnSystemdReload } from './reload/on-systemd-reload.decorator.js';
 export type { SystemdReloadFailure, SystemdReloadOutcome } from './reload/reload.service.js';

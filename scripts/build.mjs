@@ -5,11 +5,12 @@
 //    declarations into build/types/. tsc, not the bundler, compiles TypeScript: Nest's
 //    injection reads the `design:paramtypes` metadata that only tsc (and SWC) emit.
 // 2. Rollup bundles that output twice, as ES modules (dist/*.js) and as CommonJS
-//    (dist/*.cjs): one file per entry point (index, protocol, testing), plus the protocol
-//    layer that all three share (protocol-layer.*). Rollup, rather than a faster bundler,
-//    because it splits shared code in the CommonJS output too: an app that imports both
-//    `nestjs-systemd` and `nestjs-systemd/protocol` holds one copy of each class. Source maps
-//    chain back to lib/*.ts.
+//    (dist/*.cjs): one file per entry point (index, protocol, testing, journal, activation,
+//    credentials), plus one chunk per part of the protocol layer that several entry points
+//    share (see `sharedLayer`). Rollup, rather than a faster bundler, because it splits shared
+//    code in the CommonJS output too: an app that imports both `nestjs-systemd` and
+//    `nestjs-systemd/protocol` holds one copy of each class. Source maps chain back to
+//    lib/*.ts.
 //
 // The declarations are copied twice: dist/types/ for `import` and dist/types-cjs/ (marked
 // "type": "commonjs") for `require`, since TypeScript takes a .d.ts file's module format from
@@ -21,7 +22,7 @@
 // process starting the library meanwhile (a test, the bench) never finds half a dist/.
 import { execFileSync } from 'node:child_process';
 import { cp, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { rollup } from 'rollup';
 
@@ -36,6 +37,20 @@ const ENTRIES = {
   index: join(TSC_OUT, 'index.js'),
   protocol: join(TSC_OUT, 'protocol.js'),
   testing: join(TSC_OUT, 'testing', 'index.js'),
+  journal: join(TSC_OUT, 'journal', 'index.js'),
+  activation: join(TSC_OUT, 'activation', 'index.js'),
+  credentials: join(TSC_OUT, 'credentials', 'index.js'),
+};
+
+/**
+ * The chunk each folder of the protocol layer goes to: the journal, socket activation and
+ * credentials each have their own, which only their entry point and `protocol` load; the rest
+ * (sd_notify, the watchdog) is `protocol-layer`, which `index` loads too.
+ */
+const LAYER_OF_FOLDER = {
+  journal: 'journal-layer',
+  activation: 'activation-layer',
+  credentials: 'credentials-layer',
 };
 
 /** @type {import('rollup').Plugin} */
@@ -58,18 +73,23 @@ const tscOutput = {
 };
 
 /**
- * Puts the protocol entry's whole graph into one chunk, which the Nest layer and the testing
- * helpers import, rather than letting Rollup cut it into small shared chunks.
+ * Puts the protocol entry's graph into one chunk per layer (`LAYER_OF_FOLDER`), rather than
+ * letting Rollup cut it into a small chunk per combination of entry points: `nestjs-systemd`
+ * then loads two files, itself and `protocol-layer`. `systemd.constants` goes with the
+ * protocol layer too: socket activation's listener shares its logger context with the module,
+ * and a chunk of its own would be a third file for every app.
  * @type {import('rollup').GetManualChunk}
  */
-function protocolLayer(id, { getModuleInfo }) {
-  const graph = new Set([ENTRIES.protocol]);
+function sharedLayer(id, { getModuleInfo }) {
+  const graph = new Set([ENTRIES.protocol, join(TSC_OUT, 'systemd.constants.js')]);
   for (const module of graph) {
     for (const imported of getModuleInfo(module)?.importedIds ?? []) {
       if (imported.startsWith(TSC_OUT)) graph.add(imported);
     }
   }
-  return graph.has(id) ? 'protocol-layer' : undefined;
+  if (!graph.has(id) || id === ENTRIES.protocol) return undefined;
+  const folder = /** @type {keyof typeof LAYER_OF_FOLDER} */ (relative(TSC_OUT, id).split(sep)[0]);
+  return LAYER_OF_FOLDER[folder] ?? 'protocol-layer';
 }
 
 /**
@@ -137,7 +157,7 @@ await Promise.all(
       format,
       entryFileNames: `[name].${extension}`,
       chunkFileNames: `[name].${extension}`,
-      manualChunks: protocolLayer,
+      manualChunks: sharedLayer,
       exports: 'named',
       sourcemap: true,
       sourcemapPathTransform: fromDist,

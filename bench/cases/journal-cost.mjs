@@ -132,7 +132,7 @@ export async function runJournalCost(request) {
 /** @param {JournalCostRequest} request @returns {Promise<JournalCostResult>} */
 async function measure(request) {
   const { ConsoleLogger } = await import('@nestjs/common');
-  const { JournaldLogger } = await import('nestjs-systemd');
+  const { JournaldLogger } = await import('nestjs-systemd/journal');
 
   const dir = mkdtempSync(join(tmpdir(), 'nestjs-systemd-bench-journal-'));
   const path = join(dir, 'journal.sock');

@@ -198,11 +198,11 @@ function typeLines(options: UnitOptions): string[] {
 function listenLines(options: UnitOptions, names: Names): string[] {
   const why =
     options.socket || options.instances
-      ? `The app serves the socket that ${names.ownSocket} passes: with nestjs-systemd, await ` +
+      ? `The app serves the socket that ${names.ownSocket} passes: with nestjs-systemd/activation, await ` +
         'listenOnActivatedSocket(app, { fallback: { port: process.env.PORT, host: ' +
         'process.env.HOST } }). PORT and HOST are that fallback, for a start without the socket.'
       : 'The app listens on PORT and HOST: app.listen(process.env.PORT, process.env.HOST), or ' +
-        'with nestjs-systemd, listenOnActivatedSocket(app, { fallback: { port, host } }).';
+        'with nestjs-systemd/activation, listenOnActivatedSocket(app, { fallback: { port, host } }).';
   return [
     ...comment(why),
     `Environment=NODE_ENV=production PORT=${options.port} HOST=${options.host}`,
@@ -237,7 +237,7 @@ function environmentLines(options: UnitOptions): string[] {
       ...comment(
         'Secrets, as systemd credentials: at each start systemd reads each file (as root, so it ' +
           'can stay chmod 600) and gives the app a private copy, $CREDENTIALS_DIRECTORY/<name>, ' +
-          "that only the service's user can read; with nestjs-systemd, " +
+          "that only the service's user can read; with nestjs-systemd/credentials, " +
           "readSystemdCredential('<name>'). Unlike Environment=, the value is neither in " +
           '`systemctl show` nor in /proc/PID/environ.',
       ),

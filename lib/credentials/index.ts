@@ -1,5 +1,6 @@
-// systemd credentials (systemd.exec(5), "Credentials"): secrets passed as files under
-// $CREDENTIALS_DIRECTORY rather than through the environment. No Nest imports.
+// nestjs-systemd/credentials: systemd credentials (systemd.exec(5), "Credentials"), secrets
+// passed as files under $CREDENTIALS_DIRECTORY rather than through the environment. An entry
+// point of its own (and part of nestjs-systemd/protocol). No Nest imports.
 export { credentialNameProblem, CREDENTIAL_NAME_MAX } from './credential-name.js';
 export {
   readSystemdCredential,

@@ -1,5 +1,6 @@
 import { NestFactory } from '@nestjs/core';
-import { JournaldLogger, listenOnActivatedSocket } from 'nestjs-systemd';
+import { listenOnActivatedSocket } from 'nestjs-systemd/activation';
+import { JournaldLogger } from 'nestjs-systemd/journal';
 import { AppModule } from './app.module.js';
 import { readListenAddress } from './listen-address.js';
 

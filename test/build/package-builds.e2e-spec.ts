@@ -1,13 +1,32 @@
 // The built package as Node loads it (dist/, through package.json "exports"): both builds
-// give the same API, entry points share their classes, and a process that loads both builds
-// is told so. Each case runs in a child process, since module caches and the process-wide
+// give the same API, entry points share their classes, the main entry loads none of the
+// features that have entry points of their own, and a process that loads both builds is told
+// so. Each case runs in a child process, since module caches and the process-wide
 // record of loaded copies cannot be reset inside this one.
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const ENTRIES = ['nestjs-systemd', 'nestjs-systemd/protocol', 'nestjs-systemd/testing'];
+const ENTRIES = [
+  'nestjs-systemd',
+  'nestjs-systemd/journal',
+  'nestjs-systemd/activation',
+  'nestjs-systemd/credentials',
+  'nestjs-systemd/protocol',
+  'nestjs-systemd/testing',
+];
+/** Names whose code only the journal, activation and credentials entry points may load. */
+const OPTIONAL_FEATURES = [
+  'JournaldLogger',
+  'JournalSocket',
+  'listenOnActivatedSocket',
+  'readListenFds',
+  'readSystemdCredential',
+  'SystemdCredentialError',
+];
 
 interface Run {
   stdout: string;
@@ -26,6 +45,14 @@ async function runModule(source: string): Promise<Run> {
 
 const TWO_COPIES = 'NESTJS_SYSTEMD_TWO_COPIES';
 
+/** Which of OPTIONAL_FEATURES a built file defines (the bundles keep class and function names). */
+function definedIn(file: string): string[] {
+  const source = readFileSync(join(ROOT, file), 'utf8');
+  return OPTIONAL_FEATURES.filter((name) =>
+    new RegExp(`(?:class|function)\\s+${name}\\b`).test(source),
+  );
+}
+
 describe('the built package', () => {
   it.each(ENTRIES)('%s exports the same names from its ESM and CommonJS builds', async (entry) => {
     const { stdout } = await runModule(`
@@ -39,19 +66,51 @@ describe('the built package', () => {
     expect(cjs).toEqual(esm);
   });
 
-  it.each([
+  describe.each([
     ['import', 'await import(entry)'],
     ['require', 'createRequire(import.meta.url)(entry)'],
-  ])('shares one SystemdNotifier between the main and protocol entries (%s)', async (_, load) => {
+  ])('with %s', (_, load) => {
+    it.each([
+      ['nestjs-systemd', 'SystemdNotifier'],
+      ['nestjs-systemd/journal', 'journaldDestination'],
+      ['nestjs-systemd/activation', 'readListenFds'],
+      ['nestjs-systemd/credentials', 'SystemdCredentialError'],
+    ])('%s shares its %s with nestjs-systemd/protocol', async (other, name) => {
+      const { stdout } = await runModule(`
+        import { createRequire } from 'node:module';
+        let entry = '${other}';
+        const one = ${load};
+        entry = 'nestjs-systemd/protocol';
+        const protocol = ${load};
+        console.log(typeof one.${name} === 'function' && one.${name} === protocol.${name});
+      `);
+      expect(stdout.trim()).toBe('true');
+    });
+  });
+
+  it('loads none of the optional features through the main CommonJS entry', async () => {
     const { stdout } = await runModule(`
       import { createRequire } from 'node:module';
-      let entry = 'nestjs-systemd';
-      const main = ${load};
-      entry = 'nestjs-systemd/protocol';
-      const protocol = ${load};
-      console.log(main.SystemdNotifier === protocol.SystemdNotifier);
+      const require = createRequire(import.meta.url);
+      require('nestjs-systemd');
+      console.log(JSON.stringify(Object.keys(require.cache).filter((file) => file.startsWith(process.cwd() + '/dist/'))));
     `);
-    expect(stdout.trim()).toBe('true');
+    const loaded = (JSON.parse(stdout) as string[]).map((file) => file.slice(ROOT.length));
+    expect(loaded.toSorted()).toEqual(['dist/index.cjs', 'dist/protocol-layer.cjs']);
+    for (const file of loaded) expect(definedIn(file)).toEqual([]);
+  });
+
+  it('loads none of the optional features through the main ES module entry', () => {
+    // ES modules leave no cache to read: the files are those its static imports reach.
+    const reached = new Set(['dist/index.js']);
+    for (const file of reached) {
+      const source = readFileSync(join(ROOT, file), 'utf8');
+      for (const [, imported] of source.matchAll(/from\s*["']\.\/([^"']+)["']/g)) {
+        reached.add(`dist/${imported}`);
+      }
+    }
+    expect([...reached].toSorted()).toEqual(['dist/index.js', 'dist/protocol-layer.js']);
+    for (const file of reached) expect(definedIn(file)).toEqual([]);
   });
 
   it('warns once, naming both files, when one process loads both builds', async () => {

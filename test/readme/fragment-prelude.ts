@@ -7,8 +7,6 @@ export { NestFactory } from '@nestjs/core';
 export {
   eventLoopDelayCheck,
   heapPressureCheck,
-  JournaldLogger,
-  listenOnActivatedSocket,
   OnSystemdReload,
   SystemdModule,
   SystemdService,
@@ -36,4 +34,4 @@ export class QueueService {
 
 /** The import line put at the top of each fragment. */
 export const FRAGMENT_IMPORT =
-  'import { AppModule, Controller, DatabaseModule, DatabaseService, eventLoopDelayCheck, Get, heapPressureCheck, Injectable, JournaldLogger, listenOnActivatedSocket, Module, NestFactory, OnSystemdReload, OrdersService, QueueService, ServiceUnavailableException, SystemdModule, SystemdService, type SystemdHealthIndicator } from "./fragment-prelude.js";\n';
+  'import { AppModule, Controller, DatabaseModule, DatabaseService, eventLoopDelayCheck, Get, heapPressureCheck, Injectable, Module, NestFactory, OnSystemdReload, OrdersService, QueueService, ServiceUnavailableException, SystemdModule, SystemdService, type SystemdHealthIndicator } from "./fragment-prelude.js";\n';

@@ -1,6 +1,6 @@
 // Run by journal.systemd-spec.ts as a service (the sample's unit file, as Type=oneshot): one of
 // each kind of log call JournaldLogger turns into a native journal entry, then it ends.
-import { JournaldLogger } from 'nestjs-systemd';
+import { JournaldLogger } from 'nestjs-systemd/journal';
 
 const logger = new JournaldLogger('OrdersService');
 logger.log({ message: 'paid', orderId: 42, requestId: 'req-7' });

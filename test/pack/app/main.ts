@@ -2,7 +2,8 @@
 // (Nest 11) against the packed library, to prove both install and boot the way users do it.
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { JournaldLogger, listenOnActivatedSocket } from 'nestjs-systemd';
+import { listenOnActivatedSocket } from 'nestjs-systemd/activation';
+import { JournaldLogger } from 'nestjs-systemd/journal';
 import { AppModule } from './app.module.js';
 
 async function bootstrap(): Promise<void> {
