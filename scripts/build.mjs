@@ -44,7 +44,8 @@ const ENTRIES = {
 
 /**
  * The chunk each folder of the protocol layer goes to: the journal, socket activation and
- * credentials each have their own, which only their entry point and `protocol` load; the rest
+ * credentials each have their own, which only their entry point and `protocol` load (Rollup
+ * names credentials' after its entry point, which is the whole layer: credentials.*); the rest
  * (sd_notify, the watchdog) is `protocol-layer`, which `index` loads too.
  */
 const LAYER_OF_FOLDER = {

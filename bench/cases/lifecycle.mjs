@@ -341,6 +341,18 @@ function ratioInterval(module, floor, p) {
 }
 
 /**
+ * "[low, high]", the 90 % bootstrap interval of the median of `values` (one per round): how
+ * far the judged median of a case-5 row could move with other rounds of the same code.
+ * @param {readonly number[]} values
+ */
+function medianInterval(values) {
+  const [low, high] = bootstrapInterval(values.length, (indices) =>
+    percentileAt(values, indices, 50),
+  );
+  return `[${formatNumber(low)}, ${formatNumber(high)}]`;
+}
+
+/**
  * Both sides' values of the rounds in which both have one, in round order.
  * @param {readonly Sample[]} a @param {readonly Sample[]} b @param {(s: Sample) => number | undefined} pick
  * @returns {[number[], number[]]}
@@ -693,8 +705,11 @@ export async function runLifecycle({ rounds, warmRounds }) {
     { id: '5', label: 'JS heap added by SystemdModule, paired (MB)', summary: systemdHeap },
     { id: '5', label: 'RSS added by ScheduleModule, paired (MB)', summary: scheduleRss },
   );
+  const shares = addedMs.map((value, i) => (100 * value) / bareListenMs[i]);
+  const scheduleRssMb = rss('schedule');
+  const rssAdded = rss(withModule).map((value, i) => value - scheduleRssMb[i]);
   notes.push(
-    `Case 5: "time to listen" counts from process start (performance.now() in the app), the module's app being "${withModule}" above. What the module adds is its import plus the difference in Nest's create() + listen() up to the server's 'listening' event (READY's send, which follows it, is case 2's) against the app with ScheduleModule only (its prerequisite), paired within a round; its share is that over the bare app's time to listen in the same round, and the goal is judged on the median of the ${rounds} rounds. Whole-process times differ by tens of ms from start to start on this machine, far more than the module costs, hence the pairing and the phases. Memory is read after a forced full GC (--expose-gc), once the app has been quiet for 30 ms after listening; RSS is paired the same way.`,
+    `Case 5: "time to listen" counts from process start (performance.now() in the app), the module's app being "${withModule}" above. What the module adds is its import plus the difference in Nest's create() + listen() up to the server's 'listening' event (READY's send, which follows it, is case 2's) against the app with ScheduleModule only (its prerequisite), paired within a round; its share is that over the bare app's time to listen in the same round, and the goal is judged on the median of the ${rounds} rounds. Whole-process times differ by tens of ms from start to start on this machine, far more than the module costs, hence the pairing and the phases. Memory is read after a forced full GC (--expose-gc), once the app has been quiet for 30 ms after listening; RSS is paired the same way. 90 % bootstrap intervals of the judged medians (1000 resamples of the rounds): share ${medianInterval(shares)} %, import ${medianInterval(series(withModule, (s) => s.phases.importSystemd))} ms, RSS added ${medianInterval(rssAdded)} MB.`,
   );
   return { rows, notes };
 }
