@@ -95,8 +95,10 @@ function sharedLayer(id, { getModuleInfo }) {
 
 /**
  * Minifies each library chunk, keeping class and function names (Nest's messages and stack
- * traces show them) and chaining the source map: what Node parses at every start of an app
- * shrinks by about half (about 1 ms of its start-up). SWC is already here for Jest.
+ * traces show them, and its injection names providers by class) and chaining the source map:
+ * what Node parses at every start of an app shrinks by about half (about 1 ms of its
+ * start-up). SWC is already here for Jest. Compressed as well as mangled: a tenth smaller
+ * again, and Node compiles about 40 KB per ms here (its import 0.27 ms sooner).
  * @type {import('rollup').Plugin}
  */
 const minify = {
@@ -105,7 +107,7 @@ const minify = {
     const { minify: swcMinify } = await import('@swc/core');
     const output = await swcMinify(code, {
       module: format === 'es',
-      compress: false,
+      compress: { keep_classnames: true, keep_fnames: true },
       mangle: { keep_classnames: true, keep_fnames: true },
       sourceMap: true,
     });
