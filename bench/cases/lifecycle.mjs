@@ -341,13 +341,13 @@ function ratioInterval(module, floor, p) {
 }
 
 /**
- * "[low, high]", the 90 % bootstrap interval of the median of `values` (one per round): how
- * far the judged median of a case-5 row could move with other rounds of the same code.
- * @param {readonly number[]} values
+ * "[low, high]", the 90 % bootstrap interval of the median of `perRound` (one value per round):
+ * how far the judged median of a case-5 row could move with other rounds of the same code.
+ * @param {readonly number[]} perRound
  */
-function medianInterval(values) {
-  const [low, high] = bootstrapInterval(values.length, (indices) =>
-    percentileAt(values, indices, 50),
+function medianInterval(perRound) {
+  const [low, high] = bootstrapInterval(perRound.length, (indices) =>
+    percentileAt(perRound, indices, 50),
   );
   return `[${formatNumber(low)}, ${formatNumber(high)}]`;
 }
