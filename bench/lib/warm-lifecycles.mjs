@@ -83,7 +83,8 @@ export async function measureWarmLifecycles({ receiver, kinds, rounds, warmup, w
   const worker = await LifecycleWorker.start({ NOTIFY_SOCKET: path, WATCHDOG_USEC: watchdogUsec });
   // On 2 cores, the bench finishing its turn after kill() and the receiver woken by a datagram
   // held the core the app woke up on in about one sample in ten (stalls of about 100 µs before
-  // its send): the app gets a core of its own, as a service on a quiet machine.
+  // its send): the app gets a core of its own, as a service on a quiet machine, and its own
+  // helper threads give way to its main thread there (see core-split).
   const cores = giveOwnCore(/** @type {number} */ (worker.child.pid), [
     process.pid,
     /** @type {number} */ (receiver.child.pid),
