@@ -78,11 +78,13 @@ export class HealthGate {
     });
     // Armed only for a round still open once this turn of the event loop moves on. A round that
     // settles at once would clear its timer from a microtask, after Node has already armed the
-    // loop's timer for it, and the idle process would wake at the deadline for nothing.
+    // loop's timer for it, and the idle process would wake at the deadline for nothing. The
+    // immediate stays ref'd: an unref'd one does not keep the loop from blocking in poll, and in
+    // an idle process it ran only at the next tick, a whole period past the deadline.
     const arm = setImmediate(() => {
       const left = this.timeoutMs - (performance.now() - startedAt);
       timer = setTimeout(expire, Math.max(0, left), TIMED_OUT).unref();
-    }).unref();
+    });
     try {
       const verdicts = await Promise.all(this.checks.map((check) => this.runOne(check, deadline)));
       const checks: Record<string, SystemdHealthVerdict> = {};

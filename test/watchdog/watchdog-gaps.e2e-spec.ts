@@ -36,8 +36,12 @@ interface Measurement {
 }
 
 /** Runs the fixture for WINDOW_MS after READY and collects what systemd would have seen. */
-async function measure(interval: 'default' | number, checkMs: number): Promise<Measurement> {
-  const systemd = await NotifyListener.start({ watchdogUsec: TIMEOUT_USEC });
+async function measure(
+  interval: 'default' | number,
+  checkMs: number | string,
+  timeoutUsec = TIMEOUT_USEC,
+): Promise<Measurement> {
+  const systemd = await NotifyListener.start({ watchdogUsec: timeoutUsec });
   const app = await startChildApp(
     'watchdog-gap-app',
     [String(interval), String(checkMs)],
@@ -56,7 +60,7 @@ async function measure(interval: 'default' | number, checkMs: number): Promise<M
     return {
       gaps: [...gaps(beats), end - beats.at(-1)!.receivedAt],
       warnings: app.logs.filter((line) => line.level === 'warn').map((line) => line.message),
-      received: systemd.messages.map((record) => record.raw),
+      received: systemd.messages.map((record) => `${Math.round(record.receivedAt)} ${record.raw}`),
       unhealthy: systemd.messages
         .map((record) => record.assignments.STATUS ?? '')
         .filter((status) => status.startsWith('Unhealthy')),
@@ -105,5 +109,32 @@ describe('the watchdog plan keeps a healthy service alive', () => {
     expectSeen(run.unhealthy.length === 0, 'the 90 ms check counted as unhealthy', run);
     expectSeen(Math.max(...run.gaps) < TIMEOUT_MS, 'a gap reached the 400 ms timeout', run);
     expect(run.warnings).toEqual([]);
+  }, 30_000);
+
+  // The deadline's timer used to be armed from an unref'd setImmediate, which does not keep the
+  // event loop from blocking in poll: in a process with nothing else to do, it ran at the next
+  // watchdog tick, so a hanging check was judged down a whole period late (1,000 ms after the
+  // call instead of 500 ms; found by a user's app with a stuck database driver), and each
+  // failing round cost one period more than the plan allows.
+  it('defaults under a 2 s timeout, a check that hangs with nothing to wake the process: judged down at its 500 ms deadline', async () => {
+    // The round at READY answers at once (a ping), the next never settles.
+    const run = await measure('default', '0,hang', 2_000_000);
+
+    const unhealthyAt = run.received.findIndex((line) => / STATUS=Unhealthy/.test(line));
+    expectSeen(unhealthyAt > 0, 'no Unhealthy STATUS for the hanging round', run);
+    const lastPing = run.received
+      .slice(0, unhealthyAt)
+      .findLast((line) => line.endsWith(' WATCHDOG=1'));
+    expectSeen(lastPing !== undefined, 'no ping before the hanging round', run);
+    const at = (line: string): number => Number(line.split(' ', 1)[0]);
+    // The hanging round starts one 1,000 ms period after the last ping and is due at its
+    // deadline, 500 ms on: 1,500 ms. Judged at the next tick, as before, it was 2,000 ms.
+    const verdictMs = at(run.received[unhealthyAt]!) - at(lastPing!);
+    expectSeen(
+      verdictMs > 1400 && verdictMs < 1750,
+      `verdict ${verdictMs} ms after the last ping`,
+      run,
+    );
+    expect(run.received[unhealthyAt]).toMatch(/slow-but-healthy: no answer within 500 ms/);
   }, 30_000);
 });
