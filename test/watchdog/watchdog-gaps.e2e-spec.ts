@@ -77,6 +77,9 @@ function expectSeen(holds: boolean, what: string, run: Measurement): void {
   expect(holds ? true : `${what}; seen: ${JSON.stringify(seen)}`).toBe(true);
 }
 
+/** When a line of `Measurement.received` arrived (ms, performance.now() of this process). */
+const at = (line: string): number => Number(line.split(' ', 1)[0]);
+
 const median = (values: readonly number[]): number => {
   const sorted = values.toSorted((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)]!;
@@ -126,7 +129,6 @@ describe('the watchdog plan keeps a healthy service alive', () => {
       .slice(0, unhealthyAt)
       .findLast((line) => line.endsWith(' WATCHDOG=1'));
     expectSeen(lastPing !== undefined, 'no ping before the hanging round', run);
-    const at = (line: string): number => Number(line.split(' ', 1)[0]);
     // The hanging round starts one 1,000 ms period after the last ping and is due at its
     // deadline, 500 ms on: 1,500 ms. Judged at the next tick, as before, it was 2,000 ms.
     const verdictMs = at(run.received[unhealthyAt]!) - at(lastPing!);
