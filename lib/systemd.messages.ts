@@ -34,8 +34,9 @@ export const systemdMessages = {
     `READY=1 not sent ${ms / 1000} s after bootstrap: waiting for ${waitingFor.join(' and ')}. ` +
     "If this app calls app.init() without listen(), set readyOn: 'manual' and call " +
     "SystemdService.ready() once it serves (or readyOn: 'bootstrap')",
-  startFailedLog: (what: string, reason: string) =>
-    `${what} failed to start (${reason}): READY=1 withheld, systemd told why`,
+  startFailedLog: (what: string, reason: string, toldSystemd: boolean) =>
+    `${what} failed to start (${reason})` +
+    (toldSystemd ? ': READY=1 withheld, systemd told why' : ''),
   startFailedStatus: (what: string, reason: string) => `Failed to start ${what}: ${reason}`,
   startingStatus: () => 'Starting',
   stoppingStatus: () => 'Shutting down',
@@ -43,7 +44,10 @@ export const systemdMessages = {
   degradedStatus: (reason: string) => `Degraded, still serving: ${reason}`,
   degradedLog: (reason: string) => `health check degraded, watchdog pings continue: ${reason}`,
   unhealthyLog: (reason: string) => `health check failed, withholding the watchdog ping: ${reason}`,
-  recovered: () => 'health checks pass again, watchdog pings resumed',
+  recovered: (pingsWereWithheld: boolean) =>
+    pingsWereWithheld
+      ? 'health checks pass again, watchdog pings resumed'
+      : 'health checks pass again, no longer degraded',
   triggering: (failures: number) =>
     `${failures} consecutive unhealthy rounds: sending WATCHDOG=trigger for an immediate restart`,
   tickOverlap: () => 'previous health round still running; this watchdog tick is skipped',

@@ -260,8 +260,9 @@ export class SystemdSupervisor {
    */
   failedToStart(what: string, error: unknown): void {
     const reason = error instanceof Error ? error.message || error.name : String(error);
-    this.logger.error(systemdMessages.startFailedLog(what, reason));
     if (this.handOver && this.speaking && this.handOver()) this.speaking = false;
+    // Not under systemd (a laptop, a test), or standing by: nobody is told anything.
+    this.logger.error(systemdMessages.startFailedLog(what, reason, this.enabled));
     this.notify({ status: systemdMessages.startFailedStatus(what, reason), errno: errnoOf(error) });
     void this.notifier.close(0).then(() => this.finish());
   }

@@ -200,12 +200,14 @@ export class SystemdWatchdogService implements OnModuleInit {
       this.supervisor.ping();
       return;
     }
+    const was = this.standing;
     this.standing = next;
     this.consecutiveFailures = 0;
     this.triggered = false;
     this.supervisor.holdAppStatus(next !== 'up');
     if (next === 'up') {
-      this.logger.log(systemdMessages.recovered());
+      // From degraded, the pings never stopped: nothing "resumed".
+      this.logger.log(systemdMessages.recovered(was !== 'up' && was.status === 'down'));
       // The app's own status comes back.
       this.supervisor.notify(
         { watchdog: true, status: this.supervisor.lastStatus ?? '' },

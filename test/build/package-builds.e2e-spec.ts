@@ -142,4 +142,40 @@ describe('the built package', () => {
     const { stderr } = await runModule(`import { createRequire } from 'node:module'; ${source}`);
     expect(stderr).toBe('');
   });
+
+  // Node prints the source line an uncaught error was thrown from above its message: from a
+  // one-line bundle that was the whole bundle, 42 KB (48 KB as CommonJS), burying the message.
+  it.each([
+    ['ES module', 'import', "await import('nestjs-systemd')"],
+    ['CommonJS', 'require', "createRequire(import.meta.url)('nestjs-systemd')"],
+  ])(
+    'an uncaught bootstrap error from the %s build prints its message, not the bundle',
+    async (_, __, load) => {
+      const source = `
+        import { createRequire } from 'node:module';
+        const { Module } = await import('@nestjs/common');
+        const { NestFactory } = await import('@nestjs/core');
+        const { SystemdModule } = ${load};
+        class AppModule {}
+        Module({ imports: [SystemdModule.forRoot()] })(AppModule);
+        const app = await NestFactory.create(AppModule, { logger: ['error'] });
+        await app.listen(0, '127.0.0.1');
+      `;
+      const failure = await runModule(source).then(
+        () => undefined,
+        (error: { code?: number; stderr?: string }) => error,
+      );
+      expect(failure?.code).toBe(1);
+      const stderr = failure?.stderr ?? '';
+      // Without ScheduleModule: the module's own error, thrown from the bundle.
+      expect(stderr).toContain('needs SchedulerRegistry');
+      // Logged too, without claiming to have told a systemd there is none (no NOTIFY_SOCKET).
+      expect(stderr).toMatch(
+        /SystemdModule failed to start \(SystemdModule needs SchedulerRegistry/,
+      );
+      expect(stderr).not.toContain('systemd told why');
+      expect(stderr).toMatch(/dist\/index\.c?js:\d+/);
+      expect(Math.max(...stderr.split('\n').map((line) => line.length))).toBeLessThan(1000);
+    },
+  );
 });

@@ -137,7 +137,7 @@ describe('health check results', () => {
     // Fails on 0707cbe by its wording only: an entry with status 'up' / 'down' was already
     // understood, but its STATUS read "redis: redis connection lost".
     it('.up() pings, .down({ message }) withholds with the message, .up() again restores', async () => {
-      const { app, systemd } = await apps.start(RedisAppModule);
+      const { app, systemd, logger } = await apps.start(RedisAppModule);
       await expectReady(systemd, APP_STATUS);
       await expectPings(systemd);
       app.get(Redis).mode = 'down';
@@ -145,12 +145,15 @@ describe('health check results', () => {
       expect(await expectWithheld(systemd)).toBe(`${UNHEALTHY_PREFIX}redis: connection lost`);
       app.get(Redis).mode = 'up';
       await expectRecovered(systemd, APP_STATUS);
+      expect(logger.fromSystemd('log')).toContain(
+        'health checks pass again, watchdog pings resumed',
+      );
     });
 
     // Fails on 0707cbe: any status but 'up' was down, so a degraded dependency cost the pings
     // (and, at the timeout, the whole service).
     it('.degraded() keeps pinging and says so; .up() restores the app status', async () => {
-      const { app, systemd } = await apps.start(RedisAppModule);
+      const { app, systemd, logger } = await apps.start(RedisAppModule);
       await expectPings(systemd, 0);
       const since = systemd.messages.length;
       app.get(Redis).mode = 'degraded';
@@ -165,6 +168,9 @@ describe('health check results', () => {
       expect(later.map((record) => record.raw)).toEqual(['WATCHDOG=1', 'WATCHDOG=1']);
       app.get(Redis).mode = 'up';
       await expectRecovered(systemd, APP_STATUS);
+      // The pings never stopped: the log does not say they resumed.
+      const recovered = logger.fromSystemd('log').filter((line) => line.includes('pass again'));
+      expect(recovered).toEqual(['health checks pass again, no longer degraded']);
     });
   });
 

@@ -502,6 +502,8 @@ describe('an app that does not serve', () => {
               /^Failed to start the HTTP server: .*EADDRINUSE/,
             );
             expect(failed.assignments.ERRNO).toBe('98');
+            const logged = await app.line(/failed to start/);
+            expect(logged.text).toMatch(/EADDRINUSE.*\): READY=1 withheld, systemd told why$/);
             const { code, signal } = await exitWithin(app.child, app.exit, 5000);
             expect({ code, signal }).toEqual({ code: 1, signal: null });
             // Nothing of the module's (socket, timer) holds the process once start-up failed.
