@@ -117,7 +117,7 @@ describe('the watchdog plan keeps a healthy service alive', () => {
   // The deadline's timer used to be armed from an unref'd setImmediate, which does not keep the
   // event loop from blocking in poll: in a process with nothing else to do, it ran at the next
   // watchdog tick, so a hanging check was judged down a whole period late (1,000 ms after the
-  // call instead of 500 ms; found by a user's app with a stuck database driver), and each
+  // call instead of 500 ms; found by trying the library as a user would), and each
   // failing round cost one period more than the plan allows.
   it('defaults under a 2 s timeout, a check that hangs with nothing to wake the process: judged down at its 500 ms deadline', async () => {
     // The round at READY answers at once (a ping), the next never settles.
@@ -130,10 +130,11 @@ describe('the watchdog plan keeps a healthy service alive', () => {
       .findLast((line) => line.endsWith(' WATCHDOG=1'));
     expectSeen(lastPing !== undefined, 'no ping before the hanging round', run);
     // The hanging round starts one 1,000 ms period after the last ping and is due at its
-    // deadline, 500 ms on: 1,500 ms. Judged at the next tick, as before, it was 2,000 ms.
+    // deadline, 500 ms on: 1,500 ms. Judged at the next tick, as before, it was 2,000 ms. (The
+    // lower bound leaves room for a ping that left late on a busy machine.)
     const verdictMs = at(run.received[unhealthyAt]!) - at(lastPing!);
     expectSeen(
-      verdictMs > 1400 && verdictMs < 1750,
+      verdictMs > 1250 && verdictMs < 1750,
       `verdict ${verdictMs} ms after the last ping`,
       run,
     );
