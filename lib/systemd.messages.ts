@@ -29,7 +29,8 @@ export const systemdMessages = {
   waitingForHttp: () => 'the HTTP server to listen (app.listen())',
   waitingForTransport: (name: string) =>
     `${name} to listen (app.listen() / startAllMicroservices())`,
-  transportListening: (name: string) => `${name} listening`,
+  transportListening: (name: string, address: string | undefined) =>
+    address === undefined ? `${name} listening` : `${name} listening on ${address}`,
   notServingYet: (ms: number, waitingFor: readonly string[]) =>
     `READY=1 not sent ${ms / 1000} s after bootstrap: waiting for ${waitingFor.join(' and ')}. ` +
     "If this app calls app.init() without listen(), set readyOn: 'manual' and call " +

@@ -19,7 +19,7 @@ export function isListeningServer(value: unknown): value is ListeningServer {
 }
 
 /** `host:port`, `[v6]:port` or a socket path, as `systemctl status` should show it. */
-function formatAddress(address: AddressInfo | string | null): string {
+export function formatAddress(address: AddressInfo | string | null): string {
   if (address === null) return 'an unknown address';
   if (typeof address === 'string') return address;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;

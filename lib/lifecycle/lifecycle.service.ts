@@ -16,7 +16,12 @@ import {
 } from '../systemd.constants.js';
 import { systemdMessages } from '../systemd.messages.js';
 import { isListeningServer, watchHttpServer, type ListeningServer } from './http-server-watch.js';
-import { isRpcTarget, rpcTargetName, watchRpcTarget } from './rpc-target-watch.js';
+import {
+  isRpcTarget,
+  rpcTargetAddress,
+  rpcTargetName,
+  watchRpcTarget,
+} from './rpc-target-watch.js';
 import { ServingConditions } from './serving-conditions.js';
 import { signalStopsTheApp, StopSignalWatch } from './shutdown-listeners.js';
 import type { SystemdSupervisor } from './systemd-supervisor.js';
@@ -169,7 +174,10 @@ export class SystemdLifecycleService
       this.conditions.add(target, systemdMessages.waitingForTransport(name));
     }
     watchRpcTarget(target, {
-      listening: () => this.conditions.meet(target, () => systemdMessages.transportListening(name)),
+      listening: () =>
+        this.conditions.meet(target, () =>
+          systemdMessages.transportListening(name, rpcTargetAddress(target)),
+        ),
       failed: (error) => this.startFailed(name, error),
       // Only a microservice on its own: in a hybrid app a transport may be closed alone, while
       // HTTP goes on serving, and the app's close() says STOPPING first anyway.

@@ -1,3 +1,5 @@
+import { formatAddress, isListeningServer } from './http-server-watch.js';
+
 /** The part of a Nest microservice transport (`Server`, or a custom strategy) the module uses. */
 export interface RpcTarget {
   listen(callback: (...args: unknown[]) => unknown): unknown;
@@ -14,6 +16,17 @@ export function isRpcTarget(value: unknown): value is RpcTarget {
 /** The transport's name for messages: `ServerTCP`, `ServerRedis`, a custom strategy's class. */
 export function rpcTargetName(target: object): string {
   return target.constructor?.name || 'a microservice transport';
+}
+
+/**
+ * Where the transport listens, when it serves through a Node server of its own that it keeps
+ * as `server` (Nest's TCP transport does); undefined for the others (a broker connection).
+ */
+export function rpcTargetAddress(target: object): string | undefined {
+  const server = (target as { server?: unknown }).server;
+  return isListeningServer(server) && server.listening
+    ? formatAddress(server.address())
+    : undefined;
 }
 
 /** What {@link watchRpcTarget} reports. */

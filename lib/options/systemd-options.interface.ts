@@ -16,7 +16,7 @@ export type SystemdReadyPolicy =
 export interface SystemdModuleOptions {
   /** When to send `READY=1`. Default `'auto'`. */
   readonly readyOn?: SystemdReadyPolicy;
-  /** `STATUS=` sent with READY. Default: what serves (`"Listening on <address>"`, `"ServerTCP listening"`), `"Running"` for a bare context. */
+  /** `STATUS=` sent with READY. Default: what serves (`"Listening on <address>"`, `"ServerTCP listening on <address>"`), `"Running"` for a bare context. */
   readonly readyStatus?: string;
   /** `STATUS=` sent when the module starts up. Default `"Starting"`. */
   readonly startingStatus?: string;

@@ -366,7 +366,8 @@ describe('READY=1 once every transport serves', () => {
       await withShape('tcp', { PORT: String(port) }, async (systemd) => {
         await systemd.waitFor('READY=1', { timeoutMs: 10_000 });
         expect(await acceptsConnections(port)).toBe(true);
-        await expectReady(systemd, 'ServerTCP listening');
+        // Its address, as an HTTP server's is shown.
+        await expectReady(systemd, `ServerTCP listening on 127.0.0.1:${port}`);
       });
     },
     20_000,
