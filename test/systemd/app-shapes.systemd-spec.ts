@@ -134,7 +134,7 @@ describe('apps of other shapes under a real systemd', () => {
         Type: 'notify',
         ActiveState: 'active',
         SubState: 'running',
-        StatusText: 'SlowTcpTransport listening',
+        StatusText: `SlowTcpTransport listening on 127.0.0.1:${port}`,
       });
       console.info(`systemctl start of the microservice took ${Math.round(startMs)} ms`);
 
