@@ -1,0 +1,103 @@
+#!/usr/bin/env node
+// Counts the instructions a Nest app's start executes, up to its server's 'listening', with and
+// without the library, under valgrind (see "Start-up work, counted" in the README). Needs valgrind and the library built:
+//
+//   npm run bench:instructions            3 processes per variant
+//   node bench/instructions/run.mjs 5     5 per variant
+import { execFile, spawnSync } from 'node:child_process';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { NotifySink } from '../lib/notify-sink.mjs';
+
+const APP = fileURLToPath(new URL('./startup-app.mjs', import.meta.url));
+const runs = Number(process.argv[2] ?? 3);
+
+/**
+ * The variants, each a start of ./startup-app.mjs. `supervised`: NOTIFY_SOCKET names the sink
+ * (and WATCHDOG_USEC is 10 s); otherwise neither is set.
+ */
+const VARIANTS = [
+  { name: 'schedule', app: 'schedule', supervised: true },
+  { name: 'import only', app: 'import', supervised: true },
+  { name: 'module, no NOTIFY_SOCKET', app: 'module', supervised: false },
+  { name: 'module', app: 'module', supervised: true },
+  { name: 'least module, no NOTIFY_SOCKET', app: 'least', supervised: false },
+  { name: 'least module', app: 'least', supervised: true },
+];
+
+if (spawnSync('valgrind', ['--version']).status !== 0) {
+  console.error('bench:instructions needs valgrind (Debian: apt install valgrind)');
+  process.exit(1);
+}
+
+const sink = new NotifySink();
+
+/**
+ * One start under cachegrind without its cache simulation: the count of instructions executed
+ * ("I refs"). --jitless keeps V8 from generating code, which valgrind would have to re-translate
+ * (and which makes counts vary with the JIT's timing); start-up code runs in the interpreter
+ * either way, most of it once.
+ * @param {(typeof VARIANTS)[number]} variant @returns {Promise<number>}
+ */
+async function count(variant) {
+  const env = { ...process.env, BENCH_VARIANT: variant.app };
+  delete env.NOTIFY_SOCKET;
+  delete env.WATCHDOG_USEC;
+  if (variant.supervised)
+    Object.assign(env, { NOTIFY_SOCKET: sink.path, WATCHDOG_USEC: '10000000' });
+  const { stderr } = await promisify(execFile)(
+    'valgrind',
+    [
+      '--tool=cachegrind',
+      '--cache-sim=no',
+      '--cachegrind-out-file=/dev/null',
+      process.execPath,
+      '--jitless',
+      APP,
+    ],
+    { env, maxBuffer: 16 * 1024 * 1024 },
+  );
+  const refs = /I\s+refs:\s+([\d,]+)/.exec(stderr)?.[1];
+  if (!refs) throw new Error(`no instruction count from valgrind:\n${stderr}`);
+  return Number(refs.replaceAll(',', ''));
+}
+
+/** @param {number[]} values */
+const median = (values) => values.toSorted((a, b) => a - b)[Math.floor(values.length / 2)];
+/** @param {number} value */
+const millions = (value) => (value / 1e6).toFixed(1);
+
+// Rounds of every variant, in an order that rotates, as many at once as there are cores: a
+// count does not depend on timing as a duration does, so they need not run alone.
+/** @type {Map<string, number[]>} */
+const counts = new Map(VARIANTS.map((variant) => [variant.name, []]));
+const jobs = [];
+for (let round = 0; round < runs; round++) {
+  for (let k = 0; k < VARIANTS.length; k++) jobs.push(VARIANTS[(round + k) % VARIANTS.length]);
+}
+const parallel = Math.max(1, Math.min(os.availableParallelism(), 4));
+const began = performance.now();
+await Promise.all(
+  Array.from({ length: parallel }, async () => {
+    for (let job = jobs.shift(); job; job = jobs.shift()) {
+      // oxlint-disable-next-line no-await-in-loop -- one valgrind at a time per worker
+      counts.get(job.name)?.push(await count(job));
+    }
+  }),
+);
+sink.close();
+
+const base = median(/** @type {number[]} */ (counts.get('schedule')));
+console.log(
+  `Instructions executed from process start to the server's 'listening', under valgrind, Node ${process.version} --jitless, ${runs} processes per variant (${((performance.now() - began) / 1000).toFixed(0)} s); medians, in millions, and what each adds to the app with ScheduleModule alone:\n`,
+);
+console.log('| Variant | Instructions (M) | Added (M) | Spread (M) |');
+console.log('| --- | ---: | ---: | ---: |');
+for (const { name } of VARIANTS) {
+  const values = /** @type {number[]} */ (counts.get(name));
+  const spread = Math.max(...values) - Math.min(...values);
+  console.log(
+    `| ${name} | ${millions(median(values))} | ${millions(median(values) - base)} | ${millions(spread)} |`,
+  );
+}
