@@ -1,14 +1,8 @@
 import { Global, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
-import { SystemdLifecycleService } from './lifecycle/lifecycle.service.js';
-import { supervisorProvider } from './lifecycle/supervisor.provider.js';
-import { resolvedOptionsProvider } from './options/resolved-options.provider.js';
-import { serviceLinkProviders, SystemdServiceLink } from './service-link.provider.js';
-import { ReloadHandlerExplorer } from './reload/reload-handler.explorer.js';
-import { SystemdReloadService } from './reload/reload.service.js';
-import { SYSTEMD_SUPERVISOR } from './systemd.constants.js';
+import { SystemdServiceLink } from './service-link.js';
+import { supervisionProvider } from './supervision.provider.js';
 import { ConfigurableSystemdCoreModule } from './systemd.module-definition.js';
-import { SystemdWatchdogService } from './watchdog/watchdog.service.js';
 
 /**
  * The machinery behind `SystemdModule.forRoot()`: one per application, global so that every
@@ -18,15 +12,7 @@ import { SystemdWatchdogService } from './watchdog/watchdog.service.js';
 @Global()
 @Module({
   imports: [DiscoveryModule],
-  providers: [
-    resolvedOptionsProvider,
-    supervisorProvider,
-    SystemdLifecycleService,
-    SystemdWatchdogService,
-    ReloadHandlerExplorer,
-    SystemdReloadService,
-    ...serviceLinkProviders,
-  ],
-  exports: [SYSTEMD_SUPERVISOR, SystemdReloadService, SystemdWatchdogService, SystemdServiceLink],
+  providers: [SystemdServiceLink, supervisionProvider],
+  exports: [SystemdServiceLink],
 })
 export class SystemdCoreModule extends ConfigurableSystemdCoreModule {}

@@ -1,14 +1,11 @@
 /** Injection token of the options given to `SystemdModule.forRoot()` / `forRootAsync()`. */
 export const SYSTEMD_MODULE_OPTIONS = Symbol('SYSTEMD_MODULE_OPTIONS');
 
-/** Injection token of the options with defaults applied and validated (not public). */
-export const SYSTEMD_RESOLVED_OPTIONS = Symbol('SYSTEMD_RESOLVED_OPTIONS');
-
-/** Injection token of the one `SystemdSupervisor` of the application (not public). */
-export const SYSTEMD_SUPERVISOR = Symbol('SYSTEMD_SUPERVISOR');
-
-/** Injection token of the provider that completes `SystemdService`'s link to the module (not public). */
-export const SYSTEMD_SERVICE_LINKED = Symbol('SYSTEMD_SERVICE_LINKED');
+/**
+ * Injection token of the module's parts (`SystemdSupervision`: the application's one
+ * supervisor, its lifecycle, watchdog and reload), not public.
+ */
+export const SYSTEMD_SUPERVISION = Symbol('SYSTEMD_SUPERVISION');
 
 /** Provided by each `SystemdModule.forRoot()` / `forRootAsync()`, so that a second one can be found (not public). */
 export const SYSTEMD_FOR_ROOT = Symbol('SYSTEMD_FOR_ROOT');

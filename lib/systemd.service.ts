@@ -5,7 +5,7 @@ import { processOwner } from './lifecycle/process-owner.js';
 import type { SystemdHealthReport } from './health/health-gate.js';
 import type { SystemdReloadOutcome } from './reload/reload.service.js';
 import type { SystemdSupervisor } from './lifecycle/systemd-supervisor.js';
-import { SystemdServiceLink } from './service-link.provider.js';
+import { SystemdServiceLink } from './service-link.js';
 import { systemdMessages } from './systemd.messages.js';
 
 export type { SystemdPhase };

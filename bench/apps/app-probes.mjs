@@ -35,7 +35,7 @@ import { internalProvider } from './nest-internals.mjs';
  */
 function observeTicks(app) {
   // An internal on purpose: the service is not exported, and only a bench looks inside.
-  const watchdog = internalProvider(app, 'SystemdWatchdogService');
+  const watchdog = internalProvider(app, 'SYSTEMD_SUPERVISION').watchdog;
   /** @type {TickCounter} */
   const counter = {
     calls: 0,

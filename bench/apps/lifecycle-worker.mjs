@@ -119,7 +119,7 @@ async function start({ adapter, side }) {
  * @param {import('@nestjs/common').INestApplication} app
  */
 function expectHeldSocket(app) {
-  const socket = internalProvider(app, 'SYSTEMD_SUPERVISOR').notifier?.socket;
+  const socket = internalProvider(app, 'SYSTEMD_SUPERVISION').supervisor.notifier?.socket;
   if (typeof socket?.isOpen !== 'boolean') {
     throw new Error("the module's notify socket was not found (the library's internals changed?)");
   }

@@ -244,7 +244,7 @@ function probeSends(transport) {
  */
 async function probeModule() {
   const { internalProvider } = await import('./nest-internals.mjs');
-  const supervisor = internalProvider(app, 'SYSTEMD_SUPERVISOR');
+  const supervisor = internalProvider(app, 'SYSTEMD_SUPERVISION').supervisor;
   // Private in TypeScript, plain properties at run time.
   const notifySocket = supervisor.notifier?.socket;
   const socket = notifySocket?.socket;

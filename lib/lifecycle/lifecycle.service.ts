@@ -1,19 +1,13 @@
 import {
-  Inject,
-  Injectable,
   Logger,
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
   type OnModuleDestroy,
 } from '@nestjs/common';
-import { HttpAdapterHost, ModulesContainer } from '@nestjs/core';
+import type { HttpAdapterHost, ModulesContainer } from '@nestjs/core';
 import type { Subscription } from 'rxjs';
 import type { ResolvedSystemdOptions } from '../options/resolve-systemd-options.js';
-import {
-  SYSTEMD_LOGGER_CONTEXT,
-  SYSTEMD_RESOLVED_OPTIONS,
-  SYSTEMD_SUPERVISOR,
-} from '../systemd.constants.js';
+import { SYSTEMD_LOGGER_CONTEXT } from '../systemd.constants.js';
 import { systemdMessages } from '../systemd.messages.js';
 import { isListeningServer, watchHttpServer, type ListeningServer } from './http-server-watch.js';
 import {
@@ -48,7 +42,6 @@ interface ClosableAdapter {
  *   microservice transport's `close()`, or this module's `onModuleDestroy`, which runs first.
  * - A failed listen: STATUS and ERRNO, and the socket let go so that the process exits at once.
  */
-@Injectable()
 export class SystemdLifecycleService
   implements OnApplicationBootstrap, OnModuleDestroy, OnApplicationShutdown
 {
@@ -59,8 +52,8 @@ export class SystemdLifecycleService
   private hasHttpAdapter = false;
 
   constructor(
-    @Inject(SYSTEMD_SUPERVISOR) private readonly supervisor: SystemdSupervisor,
-    @Inject(SYSTEMD_RESOLVED_OPTIONS) private readonly options: ResolvedSystemdOptions,
+    private readonly supervisor: SystemdSupervisor,
+    private readonly options: ResolvedSystemdOptions,
     private readonly httpAdapterHost: HttpAdapterHost,
     modules: ModulesContainer,
   ) {

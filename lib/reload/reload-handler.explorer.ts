@@ -1,5 +1,5 @@
-import { Injectable, Logger } from '@nestjs/common';
-import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
+import { Logger } from '@nestjs/common';
+import type { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { SYSTEMD_LOGGER_CONTEXT, SYSTEMD_RELOAD_HANDLER } from '../systemd.constants.js';
 import { systemdMessages } from '../systemd.messages.js';
 
@@ -11,7 +11,6 @@ export interface ReloadHandler {
 }
 
 /** Finds the `@OnSystemdReload()` methods of the application's providers and controllers, in Nest's order. */
-@Injectable()
 export class ReloadHandlerExplorer {
   private readonly logger = new Logger(SYSTEMD_LOGGER_CONTEXT);
 

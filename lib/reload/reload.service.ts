@@ -1,22 +1,12 @@
-import {
-  Inject,
-  Injectable,
-  Logger,
-  type OnApplicationBootstrap,
-  type OnApplicationShutdown,
-} from '@nestjs/common';
+import { Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { constants as osConstants } from 'node:os';
 import type { SystemdPhase, SystemdSupervisor } from '../lifecycle/systemd-supervisor.js';
 import { signalStopsTheApp } from '../lifecycle/shutdown-listeners.js';
 import { errnoOf } from '../notify/errno-of.js';
 import type { ResolvedSystemdOptions } from '../options/resolve-systemd-options.js';
-import {
-  SYSTEMD_LOGGER_CONTEXT,
-  SYSTEMD_RESOLVED_OPTIONS,
-  SYSTEMD_SUPERVISOR,
-} from '../systemd.constants.js';
+import { SYSTEMD_LOGGER_CONTEXT } from '../systemd.constants.js';
 import { systemdMessages } from '../systemd.messages.js';
-import { ReloadHandlerExplorer, type ReloadHandler } from './reload-handler.explorer.js';
+import type { ReloadHandler, ReloadHandlerExplorer } from './reload-handler.explorer.js';
 
 /** A reload handler that failed, and why. */
 export interface SystemdReloadFailure {
@@ -40,7 +30,6 @@ const TIMED_OUT = Symbol('timed out');
  * with a timeout, then `READY=1` whatever happened, so that the reload never hangs. Requests
  * that arrive during a reload are coalesced into one more run after it.
  */
-@Injectable()
 export class SystemdReloadService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(SYSTEMD_LOGGER_CONTEXT);
   private discovered: ReloadHandler[] | undefined;
@@ -50,8 +39,8 @@ export class SystemdReloadService implements OnApplicationBootstrap, OnApplicati
   private readonly onSignal = (): void => void this.reload();
 
   constructor(
-    @Inject(SYSTEMD_SUPERVISOR) private readonly supervisor: SystemdSupervisor,
-    @Inject(SYSTEMD_RESOLVED_OPTIONS) private readonly options: ResolvedSystemdOptions,
+    private readonly supervisor: SystemdSupervisor,
+    private readonly options: ResolvedSystemdOptions,
     private readonly explorer: ReloadHandlerExplorer,
   ) {}
 

@@ -1,6 +1,6 @@
-import { Inject, Injectable, Logger, Optional, type OnModuleInit } from '@nestjs/common';
-import { ModuleRef, ModulesContainer } from '@nestjs/core';
-import { SchedulerRegistry } from '@nestjs/schedule';
+import { Logger, type OnModuleInit } from '@nestjs/common';
+import type { ModuleRef, ModulesContainer } from '@nestjs/core';
+import type { SchedulerRegistry } from '@nestjs/schedule';
 import { resolveHealthChecks } from '../health/health-check-resolver.js';
 import {
   HealthGate,
@@ -11,12 +11,7 @@ import {
 import { redactForStatus } from '../health/status-redaction.js';
 import type { SupervisorChange, SystemdSupervisor } from '../lifecycle/systemd-supervisor.js';
 import type { ResolvedSystemdOptions } from '../options/resolve-systemd-options.js';
-import {
-  SYSTEMD_LOGGER_CONTEXT,
-  SYSTEMD_RESOLVED_OPTIONS,
-  SYSTEMD_SUPERVISOR,
-  SYSTEMD_WATCHDOG_INTERVAL,
-} from '../systemd.constants.js';
+import { SYSTEMD_LOGGER_CONTEXT, SYSTEMD_WATCHDOG_INTERVAL } from '../systemd.constants.js';
 import { systemdMessages } from '../systemd.messages.js';
 import type { WatchdogPlan } from './watchdog-plan.js';
 
@@ -64,7 +59,6 @@ function standingOf(report: SystemdHealthReport, status: 'degraded' | 'down'): S
  * interval follows the supervisor: it runs while the service is ready (or reloading), at the
  * period of the plan in force.
  */
-@Injectable()
 export class SystemdWatchdogService implements OnModuleInit {
   private readonly logger = new Logger(SYSTEMD_LOGGER_CONTEXT);
   private gate: HealthGate | undefined;
@@ -76,11 +70,11 @@ export class SystemdWatchdogService implements OnModuleInit {
   private triggered = false;
 
   constructor(
-    @Inject(SYSTEMD_SUPERVISOR) private readonly supervisor: SystemdSupervisor,
-    @Inject(SYSTEMD_RESOLVED_OPTIONS) private readonly options: ResolvedSystemdOptions,
+    private readonly supervisor: SystemdSupervisor,
+    private readonly options: ResolvedSystemdOptions,
     private readonly moduleRef: ModuleRef,
     private readonly modules: ModulesContainer,
-    @Optional() private readonly schedulerRegistry?: SchedulerRegistry,
+    private readonly schedulerRegistry: SchedulerRegistry | undefined,
   ) {}
 
   onModuleInit(): void {

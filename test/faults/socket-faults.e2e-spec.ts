@@ -4,8 +4,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { SystemdSupervisor } from '../../lib/lifecycle/systemd-supervisor.js';
-import { SYSTEMD_SUPERVISOR } from '../../lib/systemd.constants.js';
+import type { SystemdSupervision } from '../../lib/supervision.provider.js';
+import { SYSTEMD_SUPERVISION } from '../../lib/systemd.constants.js';
 import { sleep } from '../e2e/helpers.js';
 import { ChildReceiver } from '../notify/helpers.js';
 import { get, startFaultApp, type RunningApp } from './helpers.js';
@@ -59,7 +59,7 @@ describe('a notify socket that misbehaves', () => {
     receiver = await ChildReceiver.start(path);
     receiver.child.kill('SIGSTOP');
     running = await startFaultApp({ NOTIFY_SOCKET: path, WATCHDOG_USEC: '200000' });
-    const notifier = running.app.get<SystemdSupervisor>(SYSTEMD_SUPERVISOR);
+    const notifier = running.app.get<SystemdSupervision>(SYSTEMD_SUPERVISION).supervisor;
 
     // 10 s of STATUS every 10 ms and pings every 100 ms into a receiver that reads nothing.
     let step = 0;

@@ -1,13 +1,8 @@
-import { Logger, type FactoryProvider } from '@nestjs/common';
-import { ModuleRef, ModulesContainer } from '@nestjs/core';
+import { Logger } from '@nestjs/common';
+import type { ModuleRef, ModulesContainer } from '@nestjs/core';
 import { SystemdNotifier, unsetSupervisionEnvironment } from '../notify/systemd-notifier.js';
 import type { ResolvedSystemdOptions } from '../options/resolve-systemd-options.js';
-import {
-  SYSTEMD_FOR_ROOT,
-  SYSTEMD_LOGGER_CONTEXT,
-  SYSTEMD_RESOLVED_OPTIONS,
-  SYSTEMD_SUPERVISOR,
-} from '../systemd.constants.js';
+import { SYSTEMD_FOR_ROOT, SYSTEMD_LOGGER_CONTEXT } from '../systemd.constants.js';
 import { systemdMessages } from '../systemd.messages.js';
 import { processRole } from './main-process.js';
 import {
@@ -80,47 +75,43 @@ function joinAsSpeaker(app: string, supervisor: SystemdSupervisor, logger: Logge
  * lifecycle hook, which is when the module can still take its place in the hook order and
  * refuse a second `forRoot()`.
  */
-export const supervisorProvider: FactoryProvider<SystemdSupervisor> = {
-  provide: SYSTEMD_SUPERVISOR,
-  inject: [SYSTEMD_RESOLVED_OPTIONS, ModulesContainer, ModuleRef],
-  useFactory: (
-    options: ResolvedSystemdOptions,
-    modules: ModulesContainer,
-    moduleRef: ModuleRef,
-  ): SystemdSupervisor => {
-    const forRoots = modulesProviding(modules, SYSTEMD_FOR_ROOT);
-    if (forRoots.length > 1) {
-      const names = forRoots.flatMap((forRoot) => importerNames(modules, forRoot));
-      // "AppModule (2)" rather than "AppModule, AppModule" when one module imports both.
-      const importers = [...new Set(names)].map((name) => {
-        const times = names.filter((other) => other === name).length;
-        return times > 1 ? `${name} (${times})` : name;
-      });
-      throw new Error(systemdMessages.forRootTwice(forRoots.length, importers));
-    }
-    const host = hostModule(modules, moduleRef);
-    if (host) wrapOtherModulesLifecycle(host);
+export function createSupervisor(
+  options: ResolvedSystemdOptions,
+  modules: ModulesContainer,
+  moduleRef: ModuleRef,
+): SystemdSupervisor {
+  const forRoots = modulesProviding(modules, SYSTEMD_FOR_ROOT);
+  if (forRoots.length > 1) {
+    const names = forRoots.flatMap((forRoot) => importerNames(modules, forRoot));
+    // "AppModule (2)" rather than "AppModule, AppModule" when one module imports both.
+    const importers = [...new Set(names)].map((name) => {
+      const times = names.filter((other) => other === name).length;
+      return times > 1 ? `${name} (${times})` : name;
+    });
+    throw new Error(systemdMessages.forRootTwice(forRoots.length, importers));
+  }
+  const host = hostModule(modules, moduleRef);
+  if (host) wrapOtherModulesLifecycle(host);
 
-    const logger = new Logger(SYSTEMD_LOGGER_CONTEXT);
-    const notifier = createNotifier(options, logger);
-    // Of several applications in the process, one speaks for the service (see process-owner).
-    const app = notifier.enabled ? rootModuleName(modules) : undefined;
-    const standingBy = app !== undefined && processOwner() !== undefined;
-    const supervisor = new SystemdSupervisor(
-      notifier,
-      {
-        mainPid: options.sendMainPid ? process.pid : undefined,
-        watchdog: options.watchdog,
-        intervalMs: options.watchdogIntervalMs,
-        checkTimeoutMs: options.healthCheckTimeoutMs,
-        hasChecks: options.healthIndicators.length > 0,
-        stoppingStatus: options.stoppingStatus,
-        standingBy,
-      },
-      logger,
-    );
-    if (app !== undefined) joinAsSpeaker(app, supervisor, logger);
-    supervisor.notify({ status: options.startingStatus }, { appStatus: false });
-    return supervisor;
-  },
-};
+  const logger = new Logger(SYSTEMD_LOGGER_CONTEXT);
+  const notifier = createNotifier(options, logger);
+  // Of several applications in the process, one speaks for the service (see process-owner).
+  const app = notifier.enabled ? rootModuleName(modules) : undefined;
+  const standingBy = app !== undefined && processOwner() !== undefined;
+  const supervisor = new SystemdSupervisor(
+    notifier,
+    {
+      mainPid: options.sendMainPid ? process.pid : undefined,
+      watchdog: options.watchdog,
+      intervalMs: options.watchdogIntervalMs,
+      checkTimeoutMs: options.healthCheckTimeoutMs,
+      hasChecks: options.healthIndicators.length > 0,
+      stoppingStatus: options.stoppingStatus,
+      standingBy,
+    },
+    logger,
+  );
+  if (app !== undefined) joinAsSpeaker(app, supervisor, logger);
+  supervisor.notify({ status: options.startingStatus }, { appStatus: false });
+  return supervisor;
+}
