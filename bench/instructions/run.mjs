@@ -34,10 +34,27 @@ if (spawnSync('valgrind', ['--version']).status !== 0) {
 const sink = new NotifySink();
 
 /**
+ * Node's flags for a count that is the same from run to run (within about 0.5 million):
+ * - --jitless keeps V8 from generating code, which valgrind would have to re-translate (and
+ *   which makes counts vary with the JIT's timing); start-up code runs in the interpreter
+ *   either way, most of it once;
+ * - a young generation of 64 MB, so that no garbage collection runs before 'listening' in any
+ *   variant: whether a scavenge fell inside the start moved a count by up to 20 million, more
+ *   than what is measured. What a variant allocates is collected later in the process's life;
+ * - --predictable and fixed seeds: no background threads, the same hashes in every run.
+ */
+const NODE_FLAGS = [
+  '--jitless',
+  '--min-semi-space-size=64',
+  '--max-semi-space-size=64',
+  '--predictable',
+  '--hash-seed=1',
+  '--random-seed=1',
+];
+
+/**
  * One start under cachegrind without its cache simulation: the count of instructions executed
- * ("I refs"). --jitless keeps V8 from generating code, which valgrind would have to re-translate
- * (and which makes counts vary with the JIT's timing); start-up code runs in the interpreter
- * either way, most of it once.
+ * ("I refs").
  * @param {(typeof VARIANTS)[number]} variant @returns {Promise<number>}
  */
 async function count(variant) {
@@ -53,7 +70,7 @@ async function count(variant) {
       '--cache-sim=no',
       '--cachegrind-out-file=/dev/null',
       process.execPath,
-      '--jitless',
+      ...NODE_FLAGS,
       APP,
     ],
     { env, maxBuffer: 16 * 1024 * 1024 },
@@ -90,7 +107,7 @@ sink.close();
 
 const base = median(/** @type {number[]} */ (counts.get('schedule')));
 console.log(
-  `Instructions executed from process start to the server's 'listening', under valgrind, Node ${process.version} --jitless, ${runs} processes per variant (${((performance.now() - began) / 1000).toFixed(0)} s); medians, in millions, and what each adds to the app with ScheduleModule alone:\n`,
+  `Instructions executed from process start to the server's 'listening', under valgrind, Node ${process.version} ${NODE_FLAGS.join(' ')}, ${runs} processes per variant (${((performance.now() - began) / 1000).toFixed(0)} s); medians, in millions, and what each adds to the app with ScheduleModule alone:\n`,
 );
 console.log('| Variant | Instructions (M) | Added (M) | Spread (M) |');
 console.log('| --- | ---: | ---: | ---: |');
