@@ -28,8 +28,9 @@ import { SystemdWatchdogService } from './watchdog/watchdog.service.js';
 /**
  * The module's parts, and the one place where Nest's lifecycle hooks reach them, in the order
  * they need. The parts are plain classes built by one factory rather than a Nest provider each:
- * Nest's injector spends about as much start-up work on each provider as on all of its
- * constructor's own (see "Start-up work, counted" in the README).
+ * Nest's injector spends more start-up work on each provider than these constructors do, and
+ * as one provider they started about 11 million instructions cheaper (see "Start-up work,
+ * counted" in the README).
  */
 export class SystemdSupervision
   implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy, OnApplicationShutdown
