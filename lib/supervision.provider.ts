@@ -5,14 +5,7 @@ import type {
   OnModuleDestroy,
   OnModuleInit,
 } from '@nestjs/common';
-import {
-  DiscoveryService,
-  HttpAdapterHost,
-  MetadataScanner,
-  ModuleRef,
-  ModulesContainer,
-  Reflector,
-} from '@nestjs/core';
+import { HttpAdapterHost, ModuleRef, ModulesContainer } from '@nestjs/core';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { createSupervisor } from './lifecycle/create-supervisor.js';
 import { SystemdLifecycleService } from './lifecycle/lifecycle.service.js';
@@ -73,9 +66,6 @@ export const supervisionProvider: FactoryProvider<SystemdSupervision> = {
     ModulesContainer,
     ModuleRef,
     HttpAdapterHost,
-    DiscoveryService,
-    MetadataScanner,
-    Reflector,
     { token: SchedulerRegistry, optional: true },
   ],
   useFactory: (
@@ -84,9 +74,6 @@ export const supervisionProvider: FactoryProvider<SystemdSupervision> = {
     modules: ModulesContainer,
     moduleRef: ModuleRef,
     httpAdapterHost: HttpAdapterHost,
-    discovery: DiscoveryService,
-    scanner: MetadataScanner,
-    reflector: Reflector,
     schedulerRegistry: SchedulerRegistry | undefined,
   ): SystemdSupervision => {
     const options = resolveSystemdOptions(moduleOptions);
@@ -95,11 +82,7 @@ export const supervisionProvider: FactoryProvider<SystemdSupervision> = {
       supervisor,
       new SystemdLifecycleService(supervisor, options, httpAdapterHost, modules),
       new SystemdWatchdogService(supervisor, options, moduleRef, modules, schedulerRegistry),
-      new SystemdReloadService(
-        supervisor,
-        options,
-        new ReloadHandlerExplorer(discovery, scanner, reflector),
-      ),
+      new SystemdReloadService(supervisor, options, new ReloadHandlerExplorer(modules)),
     );
     link.parts = supervision;
     return supervision;

@@ -1,5 +1,4 @@
 import { Global, Module } from '@nestjs/common';
-import { DiscoveryModule } from '@nestjs/core';
 import { SystemdServiceLink } from './service-link.js';
 import { supervisionProvider } from './supervision.provider.js';
 import { ConfigurableSystemdCoreModule } from './systemd.module-definition.js';
@@ -11,7 +10,6 @@ import { ConfigurableSystemdCoreModule } from './systemd.module-definition.js';
  */
 @Global()
 @Module({
-  imports: [DiscoveryModule],
   providers: [SystemdServiceLink, supervisionProvider],
   exports: [SystemdServiceLink],
 })

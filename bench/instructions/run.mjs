@@ -10,14 +10,18 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { NotifySink } from '../lib/notify-sink.mjs';
 
-const APP = fileURLToPath(new URL('./startup-app.mjs', import.meta.url));
 const runs = Number(process.argv[2] ?? 3);
 
 /**
- * The variants, each a start of ./startup-app.mjs. `supervised`: NOTIFY_SOCKET names the sink
+ * The variants, each the start of an app in ./apps/ (`app`: its file's name). Each app
+ * imports what it uses statically, Nest and the library in one module graph, as an app's
+ * compiled main does: Node's ES module loader walks the whole graph once for each import() of
+ * a module (a dynamic import of the library after Nest's was loaded cost 7.5 million
+ * instructions for that walk alone, which no app pays). `supervised`: NOTIFY_SOCKET names the sink
  * (and WATCHDOG_USEC is 10 s); otherwise neither is set.
  */
 const VARIANTS = [
+  { name: 'bare', app: 'bare', supervised: true },
   { name: 'schedule', app: 'schedule', supervised: true },
   { name: 'import only', app: 'import', supervised: true },
   { name: 'module, no NOTIFY_SOCKET', app: 'module', supervised: false },
@@ -58,7 +62,7 @@ const NODE_FLAGS = [
  * @param {(typeof VARIANTS)[number]} variant @returns {Promise<number>}
  */
 async function count(variant) {
-  const env = { ...process.env, BENCH_VARIANT: variant.app };
+  const env = { ...process.env };
   delete env.NOTIFY_SOCKET;
   delete env.WATCHDOG_USEC;
   if (variant.supervised)
@@ -71,7 +75,7 @@ async function count(variant) {
       '--cachegrind-out-file=/dev/null',
       process.execPath,
       ...NODE_FLAGS,
-      APP,
+      fileURLToPath(new URL(`./apps/${variant.app}.mjs`, import.meta.url)),
     ],
     { env, maxBuffer: 16 * 1024 * 1024 },
   );
@@ -106,15 +110,18 @@ await Promise.all(
 sink.close();
 
 const base = median(/** @type {number[]} */ (counts.get('schedule')));
+const bare = median(/** @type {number[]} */ (counts.get('bare')));
 console.log(
-  `Instructions executed from process start to the server's 'listening', under valgrind, Node ${process.version} ${NODE_FLAGS.join(' ')}, ${runs} processes per variant (${((performance.now() - began) / 1000).toFixed(0)} s); medians, in millions, and what each adds to the app with ScheduleModule alone:\n`,
+  `Instructions executed from process start to the server's 'listening', under valgrind, Node ${process.version} ${NODE_FLAGS.join(' ')}, ${runs} processes per variant (${((performance.now() - began) / 1000).toFixed(0)} s); medians, in millions, what each adds to the app with ScheduleModule alone, and that as a share of the bare app's count (case 5 of \`npm run bench\` takes the module's share of a bare app's time to listen):\n`,
 );
-console.log('| Variant | Instructions (M) | Added (M) | Spread (M) |');
-console.log('| --- | ---: | ---: | ---: |');
+console.log('| Variant | Instructions (M) | Added (M) | Share of the bare app (%) | Spread (M) |');
+console.log('| --- | ---: | ---: | ---: | ---: |');
 for (const { name } of VARIANTS) {
   const values = /** @type {number[]} */ (counts.get(name));
   const spread = Math.max(...values) - Math.min(...values);
+  const added = median(values) - base;
+  const share = name === 'bare' ? '' : ((100 * added) / bare).toFixed(2);
   console.log(
-    `| ${name} | ${millions(median(values))} | ${millions(median(values) - base)} | ${millions(spread)} |`,
+    `| ${name} | ${millions(median(values))} | ${millions(added)} | ${share} | ${millions(spread)} |`,
   );
 }

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import type { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
+import { MetadataScanner, type ModulesContainer } from '@nestjs/core';
 import { SYSTEMD_LOGGER_CONTEXT, SYSTEMD_RELOAD_HANDLER } from '../systemd.constants.js';
 import { systemdMessages } from '../systemd.messages.js';
 
@@ -10,29 +10,34 @@ export interface ReloadHandler {
   readonly run: () => unknown;
 }
 
-/** Finds the `@OnSystemdReload()` methods of the application's providers and controllers, in Nest's order. */
+/**
+ * Finds the `@OnSystemdReload()` methods of the application's providers and controllers, in
+ * Nest's order. It walks Nest's module container itself, as `DiscoveryService` does, rather than
+ * importing `DiscoveryModule`: one module and three injections fewer in every app's start-up,
+ * for a scan that runs once, after bootstrap.
+ */
 export class ReloadHandlerExplorer {
   private readonly logger = new Logger(SYSTEMD_LOGGER_CONTEXT);
 
-  constructor(
-    private readonly discovery: DiscoveryService,
-    private readonly scanner: MetadataScanner,
-    private readonly reflector: Reflector,
-  ) {}
+  constructor(private readonly modules: ModulesContainer) {}
 
   explore(): ReloadHandler[] {
     const handlers: ReloadHandler[] = [];
+    const scanner = new MetadataScanner();
     // Controllers too: a controller that holds state (a cache, a template) may reload it.
-    const wrappers = [...this.discovery.getProviders(), ...this.discovery.getControllers()];
+    const wrappers = [...this.modules.values()].flatMap((module) => [
+      ...module.providers.values(),
+      ...module.controllers.values(),
+    ]);
     for (const wrapper of wrappers) {
       const instance: unknown = wrapper.instance;
       if (!instance || typeof instance !== 'object') continue;
       const prototype = Object.getPrototypeOf(instance) as object | null;
       if (!prototype) continue;
-      for (const method of this.scanner.getAllMethodNames(prototype)) {
+      for (const method of scanner.getAllMethodNames(prototype)) {
         const target = (instance as Record<string, unknown>)[method];
         if (typeof target !== 'function') continue;
-        if (!this.reflector.get<boolean | undefined>(SYSTEMD_RELOAD_HANDLER, target)) continue;
+        if (Reflect.getMetadata(SYSTEMD_RELOAD_HANDLER, target) !== true) continue;
         const name = `${instance.constructor.name}.${method}`;
         // A request-scoped instance here is a throwaway: reloading it would change nothing.
         if (!wrapper.isDependencyTreeStatic()) {
