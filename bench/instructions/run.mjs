@@ -16,8 +16,9 @@ const runs = Number(process.argv[2] ?? 3);
  * The variants, each the start of an app in ./apps/ (`app`: its file's name). Each app
  * imports what it uses statically, Nest and the library in one module graph, as an app's
  * compiled main does: Node's ES module loader walks the whole graph once for each import() of
- * a module (a dynamic import of the library after Nest's was loaded cost 7.5 million
- * instructions for that walk alone, which no app pays). `supervised`: NOTIFY_SOCKET names the sink
+ * a module, which charged the library, imported on its own after Nest, about 4 million
+ * instructions that no app pays (a file importing nothing but the three Nest packages, 7.5
+ * million). `supervised`: NOTIFY_SOCKET names the sink
  * (and WATCHDOG_USEC is 10 s); otherwise neither is set.
  */
 const VARIANTS = [

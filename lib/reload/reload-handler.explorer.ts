@@ -24,11 +24,13 @@ export class ReloadHandlerExplorer {
   explore(): ReloadHandler[] {
     const handlers: ReloadHandler[] = [];
     const scanner = new MetadataScanner();
+    const modules = [...this.modules.values()];
     // Controllers too: a controller that holds state (a cache, a template) may reload it.
-    const wrappers = [...this.modules.values()].flatMap((module) => [
-      ...module.providers.values(),
-      ...module.controllers.values(),
-    ]);
+    // Every module's providers, then every module's controllers: DiscoveryService's order.
+    const wrappers = [
+      ...modules.flatMap((module) => [...module.providers.values()]),
+      ...modules.flatMap((module) => [...module.controllers.values()]),
+    ];
     for (const wrapper of wrappers) {
       const instance: unknown = wrapper.instance;
       if (!instance || typeof instance !== 'object') continue;
