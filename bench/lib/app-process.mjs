@@ -34,9 +34,13 @@ export class AppProcess {
   /** @type {string[]} */
   #stderr = [];
 
-  /** @param {AppOptions} options */
-  constructor(options) {
-    this.child = fork(APP, [], {
+  /**
+   * @param {AppOptions} options
+   * @param {{ script?: string, env?: Record<string, string> }} [other] another app of ../apps
+   *   than nest-app.mjs (it reads `env` rather than `options`)
+   */
+  constructor(options, other = {}) {
+    this.child = fork(other.script ?? APP, [], {
       env: {
         ...process.env,
         BENCH_ADAPTER: options.adapter ?? 'express',
@@ -49,6 +53,7 @@ export class AppProcess {
         BENCH_RAW_NOTIFY: options.rawNotify ? '1' : '0',
         BENCH_PROBE_SENDS: options.probeSends ? '1' : '0',
         ...options.notifyEnv,
+        ...other.env,
       },
       // --expose-gc: memory is read after a full collection, so figures are what is retained.
       execArgv: ['--expose-gc', ...(options.execArgv ?? [])],
@@ -61,6 +66,14 @@ export class AppProcess {
   /** What the app wrote to stderr: shown when something goes wrong. */
   get stderr() {
     return this.#stderr.join('');
+  }
+
+  /**
+   * The next message of this type the app sends. @param {string} type
+   * @returns {Promise<any>}
+   */
+  report(type) {
+    return this.#next(type);
   }
 
   /** @returns {Promise<Listening>} */
