@@ -98,9 +98,8 @@ const [{ Injectable, Module }, { NestFactory }, { installProbes }] = await phase
   Promise.all([import('@nestjs/common'), import('@nestjs/core'), import('./app-probes.mjs')]),
 );
 /**
- * @nestjs/schedule, and the library with it in one graph for the module's app (see
- * ./schedule-and-library.mjs): what the library's import costs is the difference between the
- * two apps' phase.
+ * @nestjs/schedule, and the library with it in one graph for the module's app, as an app
+ * imports them (see ./schedule-and-library.mjs).
  * @type {{ ScheduleModule?: typeof import('@nestjs/schedule').ScheduleModule, library?: Partial<typeof import('nestjs-systemd')> }}
  */
 const { ScheduleModule, library = {} } = await phase('importSchedule', async () => {

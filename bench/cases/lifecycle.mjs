@@ -1,8 +1,8 @@
 // Cases 2, 3 and 5: READY, STOPPING and the time to listen, from two kinds of measurement.
 //
 // Cold starts. Apps are started one at a time as fresh processes, as a service starts, in
-// rounds of six kinds (rotating order): the module's app and the floor's, for Express and
-// Fastify, and two apps without the module for case 5. The floor is the same app without
+// rounds of five kinds (rotating order): the module's app and the floor's, for Express and
+// Fastify, and a bare app for case 5. The floor is the same app without
 // the module, telling systemd the same two things by hand (raw unix-dgram, from its own server
 // 'listening' and process 'SIGTERM' listeners; see ../apps/nest-app.mjs). A service sends
 // READY and STOPPING once per process, with that code running for the first time: the cold
@@ -52,11 +52,10 @@
 // within milliseconds of READY, its socket open as the hold keeps it (see the worker).
 //
 // Case 5 gives the time the module adds to an app's time to listen, as a share of the bare
-// app's time in the same round, and the memory it adds. The time is judged on a pair of
-// processes per round that measure it within one process each (../apps/module-cost.mjs), where
-// Nest's own cold start, which moves whole-process times by tens of ms, is left out; the
-// module's Express app against the same app without it (and that one against a bare app) gives
-// the whole-process rows and the memory.
+// app's time in the same round, and the memory it adds, from a pair of processes per round
+// that measure both within one process each (../apps/module-cost.mjs), where Nest's own cold
+// start is left out: it moved the module's app against the same app without it (as this case
+// once compared them) by tens of ms from process to process, for a module costing about 12.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { AppProcess } from '../lib/app-process.mjs';
@@ -161,7 +160,6 @@ const STARTS = [
     },
     side: 'floor',
   },
-  { name: 'schedule', app: { adapter: 'express', modules: 'schedule' } },
   { name: 'bare', app: { adapter: 'express', modules: 'bare' } },
 ];
 
@@ -327,19 +325,6 @@ function parts(checkpoints) {
     result[`${stamped[i - 1][0]} to ${stamped[i][0]}`] = us(stamped[i - 1][1], stamped[i][1]);
   }
   return result;
-}
-
-/**
- * Nest's part of a bootstrap, where the module's work happens: create(), and listen() up to the
- * server's 'listening' event (the port accepting connections). @param {Sample} s
- */
-function nestBoot(s) {
-  return s.phases.create + s.phases.toListening;
-}
-
-/** Differences run by run (a[i] - b[i]), summarised. @param {number[]} a @param {number[]} b */
-function paired(a, b) {
-  return summarize(a.map((value, i) => value - b[i]));
 }
 
 /**
@@ -678,11 +663,9 @@ export async function runLifecycle({ rounds, warmRounds }) {
     `Case 3, cold: STOPPING went out on a socket opened for it in ${fresh('module')} of ${stopped} stops of the module's apps (its socket held open while the server listens) and in ${fresh('floor')} of ${stopped} of the floor's.`,
   );
 
-  // Case 5. The judged share comes from the in-process pairs (../apps/module-cost.mjs): the
-  // library's own import and the start of an app with it, each against its control in the
-  // same round. The whole-process pairs (the module's app against the app with ScheduleModule
-  // only) are kept as rows too: they time the same thing as apps start, but Nest's own cold
-  // start, the same in both, moves them by tens of ms from process to process.
+  // Case 5, from the in-process pairs (../apps/module-cost.mjs): the library's own import and
+  // the start of an app with it, and the memory it retains, each against its control in the
+  // same round.
   const series = (/** @type {string} */ name, /** @type {(s: Sample) => number} */ pick) =>
     samples[name].map(pick);
   const withModule = 'express, module';
@@ -694,19 +677,8 @@ export async function runLifecycle({ rounds, warmRounds }) {
   const addedMs = importMs.map((value, i) => value + startMs[i]);
   const shares = addedMs.map((value, i) => (100 * value) / bareListenMs[i]);
   const share = summarize(shares);
-  // The module's app imports @nestjs/schedule and the library in one graph, as apps do (see
-  // ../apps/schedule-and-library.mjs): the library's import is that phase's difference.
-  const withSchedule = (/** @type {Sample} */ s) => s.phases.importSchedule + nestBoot(s);
-  const wholeAddedMs = series(withModule, withSchedule).map(
-    (value, i) => value - withSchedule(samples.schedule[i]),
-  );
-  const wholeShares = wholeAddedMs.map((value, i) => (100 * value) / bareListenMs[i]);
-  const scheduleMs = paired(series('schedule', withSchedule), series('bare', nestBoot));
-  const rss = (/** @type {string} */ name) => series(name, (s) => mb(s.rss));
   const rssAdded = costDifference('rss').map(mb);
   const systemdRss = summarize(rssAdded);
-  const wholeRss = paired(rss(withModule), rss('schedule'));
-  const scheduleRss = paired(rss('schedule'), rss('bare'));
   const systemdHeap = summarize(costDifference('heapUsed').map(mb));
   rows.push(
     {
@@ -743,20 +715,9 @@ export async function runLifecycle({ rounds, warmRounds }) {
     },
     {
       id: '5',
-      label: 'added by SystemdModule, whole processes, paired (ms)',
-      summary: summarize(wholeAddedMs),
+      label: 'RSS after GC at listen, bare app (MB)',
+      summary: summarize(series('bare', (s) => mb(s.rss))),
     },
-    {
-      id: '5',
-      label: "added by SystemdModule, whole processes, share of the bare app's (%)",
-      summary: summarize(wholeShares),
-    },
-    {
-      id: '5',
-      label: 'added by ScheduleModule (its prerequisite), paired (ms)',
-      summary: scheduleMs,
-    },
-    { id: '5', label: 'RSS after GC at listen, bare app (MB)', summary: summarize(rss('bare')) },
     {
       id: '5',
       label: 'RSS added by SystemdModule, in-process pair (MB)',
@@ -769,15 +730,9 @@ export async function runLifecycle({ rounds, warmRounds }) {
       label: 'JS heap added by SystemdModule, in-process pair (MB)',
       summary: systemdHeap,
     },
-    {
-      id: '5',
-      label: 'RSS added by SystemdModule, whole processes, paired (MB)',
-      summary: wholeRss,
-    },
-    { id: '5', label: 'RSS added by ScheduleModule, paired (MB)', summary: scheduleRss },
   );
   notes.push(
-    `Case 5: "time to listen" counts from process start (performance.now() in the app), the module's app being "${withModule}" above. What the module adds, judged: in each round two more processes (../apps/module-cost.mjs), the module's side and its control, in alternating order; both import Nest, @nestjs/schedule and Express statically, then the module's side imports the library and the control a file importing the same Nest packages (the same walk of Nest's module graph by Node's loader); both then start an app with ScheduleModule only, unmeasured, so that Nest's code is compiled and warm, and then the measured app, with ScheduleModule + SystemdModule.forRoot() or ScheduleModule alone, from create() to the server's 'listening' event. The library's code runs there for the first time, as in an app's start. The module's import and start are the differences of the pair; their sum's share of the same round's bare app's time to listen is judged on the median of the ${rounds} rounds. The whole-process rows pair the module's app with the app with ScheduleModule only (its prerequisite): their import of @nestjs/schedule (the module's app importing the library in the same graph) plus create() + listen() up to 'listening'. They time the same as apps start, but whole-process times differ by tens of ms from start to start on this machine, most of it in Nest's own cold start, far more than the module costs. Memory is read after a forced full GC (--expose-gc), once the app has been quiet for 30 ms after listening: in the in-process pair with the measured app listening (the first app's garbage gone), which judges the RSS goal, and in the whole-process pairs, where RSS moves by megabytes from process to process. 90 % bootstrap intervals of the medians (1000 resamples of the rounds): share ${medianInterval(shares)} % (whole processes ${medianInterval(wholeShares)} %), import ${medianInterval(importMs)} ms, create + listen ${medianInterval(startMs)} ms, RSS added ${medianInterval(rssAdded)} MB.`,
+    `Case 5: "time to listen" counts from process start (performance.now() in the app), the module's app being "${withModule}" above. What the module adds: in each round two more processes (../apps/module-cost.mjs), the module's side and its control, in alternating order; both import Nest and @nestjs/schedule statically, then the module's side imports the library and the control a file importing the same Nest packages (the same walk of Nest's module graph by Node's loader); both then start an app with ScheduleModule only, unmeasured, so that Nest's code is compiled and warm, and then the measured app, with ScheduleModule + SystemdModule.forRoot() or ScheduleModule alone, from create() to the server's 'listening' event, with shutdown hooks as under systemd. The library's code runs there for the first time, as in an app's start. The module's import and start are the differences of the pair; their sum's share of the same round's bare app's time to listen is judged on the median of the ${rounds} rounds. Timed over whole processes instead (the module's app against the same app without it), the same difference moved by tens of ms from start to start on this machine, with Nest's own cold start, far more than the module costs. Memory is read after a forced full GC (--expose-gc), once the measured app has been quiet for 30 ms after listening (the first app's garbage gone); the bare app's the same way. 90 % bootstrap intervals of the medians (1000 resamples of the rounds): share ${medianInterval(shares)} %, import ${medianInterval(importMs)} ms, create + listen ${medianInterval(startMs)} ms, RSS added ${medianInterval(rssAdded)} MB.`,
   );
   return { rows, notes };
 }
