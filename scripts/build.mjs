@@ -64,11 +64,11 @@ const tscOutput = {
     const map = await readFile(`${id}.map`, 'utf8');
     return { code: code.replace(/\n\/\/# sourceMappingURL=.*$/, ''), map };
   },
-  /** Node's own way to the file's URL in CommonJS, instead of Rollup's browser-aware one. */
+  /** Node's own way to the file's path and URL in CommonJS, instead of Rollup's browser-aware one. */
   resolveImportMeta(property, { format }) {
-    if (format === 'cjs' && property === 'url') {
-      return "require('node:url').pathToFileURL(__filename).href";
-    }
+    if (format !== 'cjs') return null;
+    if (property === 'filename') return '__filename';
+    if (property === 'url') return "require('node:url').pathToFileURL(__filename).href";
     return null;
   },
 };

@@ -117,7 +117,10 @@ export function loadUnixDgram(): UnixDgramModule | Error {
     return loaded;
   }
   try {
-    const require = process.getBuiltinModule('node:module').createRequire(import.meta.url);
+    // From the file's path: from its URL, Node parses the URL first, which costs a supervised
+    // start about 0.2 ms more. The URL where there is no path (a bundler that sets only it).
+    const from = (import.meta.filename as string | undefined) ?? import.meta.url;
+    const require = process.getBuiltinModule('node:module').createRequire(from);
     loaded = loadUnixDgramAddon(require) ?? (require('unix-dgram') as UnixDgramModule);
   } catch (error) {
     // The `bindings` package lists every path it tried, one per line: the first line says
