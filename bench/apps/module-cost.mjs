@@ -34,9 +34,7 @@ const QUIET_MS = 30;
 
 const side = process.env.BENCH_SIDE === 'module' ? 'module' : 'control';
 
-/**
- * @param {string} name @param {import('@nestjs/common').ModuleMetadata} metadata
- */
+/** As in nest-app.mjs. @param {string} name @param {import('@nestjs/common').ModuleMetadata} metadata */
 function defineModule(name, metadata) {
   // oxlint-disable-next-line typescript/no-extraneous-class -- a Nest module is a class carrying metadata
   const moduleClass = { [name]: class {} }[name];
@@ -46,7 +44,8 @@ function defineModule(name, metadata) {
 
 /**
  * Creates an app with these imports, with shutdown hooks, and has it listen: ms from create()
- * to the server's 'listening' event. @param {import('@nestjs/common').ModuleMetadata['imports']} imports
+ * to the server's 'listening' event.
+ * @param {import('@nestjs/common').ModuleMetadata['imports']} imports
  * @returns {Promise<{ ms: number, app: import('@nestjs/common').INestApplication }>}
  */
 async function start(imports) {
