@@ -2,13 +2,15 @@
 // Runs the measurements of issue #7 in one go and prints one markdown table; after a full run
 // the same text goes to bench/results/latest.md. Needs the library built (npm run build).
 //
-//   node bench/run.mjs                 all cases (two to three minutes)
+//   node bench/run.mjs                 all cases (three to five minutes on this machine)
 //   node bench/run.mjs notify scale    only some: notify, lifecycle, overhead, scale, journal
+//   node bench/run.mjs least           case 5 against the least module (not in the full run)
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { runJournalCost } from './cases/journal-cost.mjs';
+import { runLeastModule } from './cases/least-module.mjs';
 import { runLifecycle } from './cases/lifecycle.mjs';
 import { runNotifyCost } from './cases/notify-cost.mjs';
 import { runScale } from './cases/scale.mjs';
@@ -23,7 +25,10 @@ const CORES = 2;
 /** The issue's budget for the whole run. */
 const BUDGET_S = 180;
 
-/** @type {Record<string, { title: string, run: () => Promise<CaseResult> }>} */
+/**
+ * The cases, in the order they run. `optional`: run only when named, not in the full run.
+ * @type {Record<string, { title: string, optional?: boolean, run: () => Promise<CaseResult> }>}
+ */
 const CASES = {
   notify: {
     title: '1 notification cost',
@@ -61,6 +66,12 @@ const CASES = {
     title: '6 scale',
     run: () =>
       runScale({ counts: [10, 100, 1000], ticks: 1000, longTicks: 10_000, sampleEvery: 1000 }),
+  },
+  least: {
+    title: '5 bootstrap, against the least module',
+    optional: true,
+    // About 1 s a process: 80 processes.
+    run: () => runLeastModule({ rounds: 20 }),
   },
 };
 
@@ -118,7 +129,7 @@ async function main() {
   /** @type {CaseResult[]} */
   const results = [];
   for (const [name, entry] of Object.entries(CASES)) {
-    if (wanted.length > 0 && !wanted.includes(name)) continue;
+    if (wanted.length > 0 ? !wanted.includes(name) : entry.optional) continue;
     progress(`case ${entry.title}`);
     results.push(await entry.run());
   }

@@ -1,6 +1,7 @@
 // What the library adds to an app's start, measured within one process, for case 5 (see
 // ../cases/lifecycle.mjs). Started twice per round, as the module's side and as its control
-// (BENCH_SIDE), each a process of its own:
+// (BENCH_SIDE), each a process of its own; ../cases/least-module.mjs starts it a third time,
+// as the side of the least module (./least-graph.mjs), in the library's place:
 //
 //   1. Nest and @nestjs/schedule are imported statically, as by every app.
 //   2. The module's side imports the library; the control imports a file that imports the same
@@ -32,7 +33,11 @@ setTimeout(() => undefined, 1).unref();
 /** ms between listening and reading memory, as in nest-app.mjs. */
 const QUIET_MS = 30;
 
-const side = process.env.BENCH_SIDE === 'module' ? 'module' : 'control';
+/** @type {'module' | 'least' | 'control'} */
+const side =
+  process.env.BENCH_SIDE === 'module' || process.env.BENCH_SIDE === 'least'
+    ? process.env.BENCH_SIDE
+    : 'control';
 
 /** As in nest-app.mjs. @param {string} name @param {import('@nestjs/common').ModuleMetadata} metadata */
 function defineModule(name, metadata) {
@@ -64,18 +69,31 @@ async function start(imports) {
   return { ms: listeningAt - startedAt, app };
 }
 
+/**
+ * Loads the side's systemd module, if it has one.
+ * @returns {Promise<{ forRoot(): import('@nestjs/common').DynamicModule } | undefined>}
+ */
+async function load() {
+  switch (side) {
+    case 'module':
+      return (await import('nestjs-systemd')).SystemdModule;
+    case 'least':
+      return (await import('./least-graph.mjs')).LeastSystemdModule;
+    default:
+      await import('./nest-graph.mjs');
+      return undefined;
+  }
+}
+
 const importedAt = performance.now();
-/** @type {Partial<typeof import('nestjs-systemd')>} */
-const library =
-  side === 'module' ? await import('nestjs-systemd') : await import('./nest-graph.mjs');
+const supervising = await load();
 const importMs = performance.now() - importedAt;
 
 const warm = await start([ScheduleModule.forRoot()]);
 await warm.app.close();
 
-const { SystemdModule } = library;
 const measured = await start(
-  SystemdModule ? [ScheduleModule.forRoot(), SystemdModule.forRoot()] : [ScheduleModule.forRoot()],
+  supervising ? [ScheduleModule.forRoot(), supervising.forRoot()] : [ScheduleModule.forRoot()],
 );
 // Memory as in nest-app.mjs: after a quiet while and a full collection (--expose-gc), what is
 // retained with the measured app listening, the first app's garbage gone.

@@ -57,8 +57,8 @@
 // start is left out: it moved the module's app against the same app without it (as this case
 // once compared them) by tens of ms from process to process, for a module costing about 12.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import { AppProcess } from '../lib/app-process.mjs';
+import { measureModuleCost } from '../lib/module-cost-process.mjs';
 import { ReceiverProcess } from '../lib/receiver-process.mjs';
 import { bootstrapInterval, percentileAt, summarize } from '../lib/stats.mjs';
 import { formatNumber } from '../lib/table.mjs';
@@ -68,6 +68,8 @@ import { measureWarmLifecycles } from '../lib/warm-lifecycles.mjs';
  * @typedef {import('../lib/table.mjs').Row} Row
  * @typedef {import('../lib/stats.mjs').Summary} Summary
  * @typedef {import('../lib/app-process.mjs').AppOptions} AppOptions
+ * @typedef {import('../lib/module-cost-process.mjs').CostSide} CostSide
+ * @typedef {import('../lib/module-cost-process.mjs').ModuleCost} ModuleCost
  * @typedef {'module' | 'floor'} Side who sends READY and STOPPING
  * @typedef {object} Start
  * @property {string} name
@@ -108,8 +110,6 @@ const RATIO_GOAL = 1.2;
 /** Case 5's goals (issue #14): the module's share of a bare app's time to listen, and its RSS. */
 const LISTEN_SHARE_GOAL_PERCENT = 1.5;
 const RSS_GOAL_MB = 2;
-/** Case 5's app measuring the module's cost within one process. */
-const MODULE_COST_APP = fileURLToPath(new URL('../apps/module-cost.mjs', import.meta.url));
 /** Unrecorded rounds at the start of the warm lifecycles, while code is compiled. */
 const WARM_WARMUP_ROUNDS = 4;
 
@@ -229,26 +229,14 @@ async function measureStart(start, shared) {
 }
 
 /**
- * @typedef {'module' | 'control'} CostSide
- * @typedef {{ importMs: number, startMs: number, rss: number, heapUsed: number }} ModuleCost
+ * One side of case 5's pair (see ../lib/module-cost-process.mjs), on a socket of the receiver's.
+ * @param {CostSide} costSide @param {Shared} shared @returns {Promise<ModuleCost>}
  */
-
-/**
- * One side of case 5's pair within a process (see ../apps/module-cost.mjs): its import step and
- * its measured app's start, in ms. @param {CostSide} costSide @param {Shared} shared
- * @returns {Promise<ModuleCost>}
- */
-async function measureModuleCost(costSide, shared) {
+async function measureCostSide(costSide, shared) {
   const socket = await shared.receiver.open();
-  const app = new AppProcess(
-    { notifyEnv: { NOTIFY_SOCKET: socket, WATCHDOG_USEC } },
-    { script: MODULE_COST_APP, env: { BENCH_SIDE: costSide } },
-  );
   try {
-    const { importMs, startMs, rss, heapUsed } = await app.report('measured');
-    return { importMs, startMs, rss, heapUsed };
+    return await measureModuleCost(costSide, socket, WATCHDOG_USEC);
   } finally {
-    await app.kill();
     await shared.receiver.close(socket);
   }
 }
@@ -455,7 +443,7 @@ export async function runLifecycle({ rounds, warmRounds }) {
   const warmups = [STARTS[0], STARTS[3]];
   for (const start of warmups) await measureStart(start, shared);
   await stopIdleApp(shared, { all: true });
-  /** @type {Record<CostSide, ModuleCost[]>} */
+  /** @type {Record<'module' | 'control', ModuleCost[]>} */
   const costs = { module: [], control: [] };
   for (let round = 0; round < rounds; round++) {
     for (let k = 0; k < STARTS.length; k++) {
@@ -463,11 +451,11 @@ export async function runLifecycle({ rounds, warmRounds }) {
       await stopIdleApp(shared);
       samples[start.name].push(await measureStart(start, shared));
     }
-    /** @type {CostSide[]} */
+    /** @type {('module' | 'control')[]} */
     const pair = round % 2 === 0 ? ['module', 'control'] : ['control', 'module'];
     for (const costSide of pair) {
       await stopIdleApp(shared);
-      costs[costSide].push(await measureModuleCost(costSide, shared));
+      costs[costSide].push(await measureCostSide(costSide, shared));
     }
   }
   await stopIdleApp(shared, { all: true });
