@@ -41,8 +41,9 @@ export class ReloadHandlerExplorer {
         if (typeof target !== 'function') continue;
         if (Reflect.getMetadata(SYSTEMD_RELOAD_HANDLER, target) !== true) continue;
         const name = `${instance.constructor.name}.${method}`;
-        // A request-scoped instance here is a throwaway: reloading it would change nothing.
-        if (!wrapper.isDependencyTreeStatic()) {
+        // A request-scoped or transient instance here is a throwaway (each request, or each
+        // provider that injects a transient one, has its own): reloading it would change nothing.
+        if (!wrapper.isDependencyTreeStatic() || wrapper.isTransient) {
           this.logger.warn(systemdMessages.reloadHandlerScoped(name));
           continue;
         }

@@ -1,7 +1,7 @@
-// SystemdService.reload() for reloads the app starts itself, and the warning when the reload
-// signal would also shut the app down.
+// SystemdService.reload() for reloads the app starts itself, the warning when the reload
+// signal would also shut the app down, and the handlers that are left out.
 import 'reflect-metadata';
-import { Injectable, Module, type INestApplicationContext } from '@nestjs/common';
+import { Injectable, Module, Scope, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
 import { OnSystemdReload } from '../../lib/reload/on-systemd-reload.decorator.js';
@@ -26,6 +26,37 @@ class FeatureFlags {
   providers: [FeatureFlags],
 })
 class AppModule {}
+
+/** How many times a handler on a request-scoped or transient provider ran: never, it must be. */
+const scopedRuns = { request: 0, transient: 0 };
+
+@Injectable({ scope: Scope.REQUEST })
+class RequestCache {
+  @OnSystemdReload()
+  drop(): void {
+    scopedRuns.request++;
+  }
+}
+
+@Injectable({ scope: Scope.TRANSIENT })
+class TransientCounter {
+  @OnSystemdReload()
+  reset(): void {
+    scopedRuns.transient++;
+  }
+}
+
+/** Transient providers are used through the providers that inject them, each its own instance. */
+@Injectable()
+class CounterUser {
+  constructor(readonly counter: TransientCounter) {}
+}
+
+@Module({
+  imports: [ScheduleModule.forRoot(), SystemdModule.forRoot({ reload: true })],
+  providers: [FeatureFlags, RequestCache, TransientCounter, CounterUser],
+})
+class AppWithScopedHandlersModule {}
 
 /** An app's own SIGHUP handler, as a logrotate hook would be. */
 const reopenLogs = (): void => undefined;
@@ -67,6 +98,29 @@ describe('SystemdService.reload()', () => {
     expect(await app.get(SystemdService).reload()).toEqual({ ok: true, failures: [] });
     expect(app.get(FeatureFlags).reloads).toBe(1);
     expect(systemd.messages).toEqual([]);
+  });
+
+  it('skips handlers on request-scoped and transient providers, with one warning each at start-up', async () => {
+    const logger = new RecordingNestLogger();
+    app = await withSystemdEnv(systemd.env(), () =>
+      NestFactory.createApplicationContext(AppWithScopedHandlersModule, { logger }),
+    );
+    await expectReady(systemd, 'Running');
+    // Handlers are looked for once bootstrap has returned, before any reload is asked for.
+    await sleep(20);
+    const skipped = [
+      expect.stringMatching(
+        /^@OnSystemdReload\(\) on RequestCache\.drop is ignored: .*request-scoped/,
+      ),
+      expect.stringMatching(/^@OnSystemdReload\(\) on TransientCounter\.reset is ignored/),
+    ];
+    expect(logger.fromSystemd('warn')).toEqual(skipped);
+    expect(await app.get(SystemdService).reload()).toEqual({ ok: true, failures: [] });
+    expect(await app.get(SystemdService).reload()).toEqual({ ok: true, failures: [] });
+    expect(app.get(FeatureFlags).reloads).toBe(2);
+    expect(scopedRuns).toEqual({ request: 0, transient: 0 });
+    // Found once: the reloads warned no more.
+    expect(logger.fromSystemd('warn')).toEqual(skipped);
   });
 
   it("warns when Nest's shutdown hooks also listen to the reload signal", async () => {
