@@ -9,16 +9,28 @@ import { systemdMessages } from './systemd.messages.js';
 /** Process-wide, shared by every copy of the package, whichever build it comes from. */
 const LOADED_COPIES = Symbol.for('nestjs-systemd.loaded-copies');
 
-type GlobalWithCopies = typeof globalThis & { [LOADED_COPIES]?: string[] };
+/** A copy's location, or the function that reads it, until a second load needs it. */
+type CopyLocation = string | (() => string);
 
-/** Records this copy as loaded, and warns once when another copy was loaded before it. */
-export function registerLoadedCopy(location: string): void {
+type GlobalWithCopies = typeof globalThis & { [LOADED_COPIES]?: CopyLocation[] };
+
+/**
+ * Records this copy as loaded, and warns once when another copy was loaded before it.
+ * `location` is read only when a second load happens (a second copy, or the same one loaded
+ * again, as Jest does for each test file): the first read of an ES module's `import.meta`
+ * costs about 0.3 ms, which an app that loads the package once, as every app should, would
+ * pay at each start for nothing (under systemd the addon's loading reads it anyway).
+ */
+export function registerLoadedCopy(location: () => string): void {
   const global = globalThis as GlobalWithCopies;
   const copies = (global[LOADED_COPIES] ??= []);
-  if (copies.includes(location)) return;
+  const before = copies.length;
   copies.push(location);
-  if (copies.length === 2) {
-    process.emitWarning(systemdMessages.twoPackageCopies(copies), {
+  if (before === 0) return;
+  const known = [...new Set(copies.map((copy) => (typeof copy === 'string' ? copy : copy())))];
+  copies.splice(0, copies.length, ...known);
+  if (before === 1 && known.length === 2) {
+    process.emitWarning(systemdMessages.twoPackageCopies(known), {
       code: 'NESTJS_SYSTEMD_TWO_COPIES',
     });
   }

@@ -10,7 +10,7 @@ import { SYSTEMD_FOR_ROOT } from './systemd.constants.js';
 import { registerLoadedCopy } from './package-copy-guard.js';
 
 // Every app that uses the library imports this file: the place to notice a second copy.
-registerLoadedCopy(import.meta.url);
+registerLoadedCopy(() => import.meta.url);
 
 /**
  * Supervision by systemd for a Nest application: READY when it truly serves, health-gated
