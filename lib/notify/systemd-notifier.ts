@@ -30,8 +30,16 @@ export interface SystemdNotifierOptions {
   readonly socket?: NotifySocketOptions;
 }
 
-/** The watchdog ping never varies: encoded once, not on every tick. */
-const WATCHDOG_PING = encodeNotifyMessage({ watchdog: true });
+let watchdogPing: NotifyDatagram | undefined;
+
+/**
+ * The watchdog ping never varies: encoded once, at the first ping, not on every tick (nor at
+ * import, which would compile the encoder in every app that is not supervised).
+ */
+function watchdogPingDatagram(): NotifyDatagram {
+  watchdogPing ??= encodeNotifyMessage({ watchdog: true });
+  return watchdogPing;
+}
 
 /** Whether `state` is `WATCHDOG=1` and nothing else. */
 function isLonePing(state: NotifyState): boolean {
@@ -154,7 +162,7 @@ export class SystemdNotifier {
    */
   ping(): boolean {
     if (!this.socket) return false;
-    this.socket.send(WATCHDOG_PING);
+    this.socket.send(watchdogPingDatagram());
     return true;
   }
 
