@@ -44,18 +44,17 @@ export class SystemdReloadService implements OnApplicationBootstrap, OnApplicati
   ) {}
 
   onApplicationBootstrap(): void {
-    const supervised = this.options.reload && this.supervisor.supervised;
     // Never take the signal from apps that did not ask, or that systemd does not supervise.
-    if (supervised) {
-      process.on(this.options.reloadSignal, this.onSignal);
-      this.signalHooked = true;
-    }
+    // Their handlers are looked for at their first reload() (an app's own), if any: an app
+    // that never reloads never scans its providers, on a laptop or in a test run.
+    if (!this.options.reload || !this.supervisor.supervised) return;
+    process.on(this.options.reloadSignal, this.onSignal);
+    this.signalHooked = true;
     // Handlers are looked for once bootstrap has returned (after the port accepts connections
     // for an HTTP app): scanning every provider is not worth delaying READY for. A reload asked
     // for before then looks at once.
     setImmediate(() => {
       const count = this.handlers.length;
-      if (!supervised) return;
       const signal = this.options.reloadSignal;
       this.logger.log(systemdMessages.reloadOn(signal, count));
       // Nest's shutdown hooks are usually enabled after bootstrap: looked at now too.

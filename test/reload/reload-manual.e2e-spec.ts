@@ -58,6 +58,12 @@ class CounterUser {
 })
 class AppWithScopedHandlersModule {}
 
+/** The warnings for the handlers of AppWithScopedHandlersModule that are left out. */
+const skippedWarnings = [
+  expect.stringMatching(/^@OnSystemdReload\(\) on RequestCache\.drop is ignored: .*request-scoped/),
+  expect.stringMatching(/^@OnSystemdReload\(\) on TransientCounter\.reset is ignored/),
+];
+
 /** An app's own SIGHUP handler, as a logrotate hook would be. */
 const reopenLogs = (): void => undefined;
 
@@ -108,19 +114,26 @@ describe('SystemdService.reload()', () => {
     await expectReady(systemd, 'Running');
     // Handlers are looked for once bootstrap has returned, before any reload is asked for.
     await sleep(20);
-    const skipped = [
-      expect.stringMatching(
-        /^@OnSystemdReload\(\) on RequestCache\.drop is ignored: .*request-scoped/,
-      ),
-      expect.stringMatching(/^@OnSystemdReload\(\) on TransientCounter\.reset is ignored/),
-    ];
-    expect(logger.fromSystemd('warn')).toEqual(skipped);
+    expect(logger.fromSystemd('warn')).toEqual(skippedWarnings);
     expect(await app.get(SystemdService).reload()).toEqual({ ok: true, failures: [] });
     expect(await app.get(SystemdService).reload()).toEqual({ ok: true, failures: [] });
     expect(app.get(FeatureFlags).reloads).toBe(2);
     expect(scopedRuns).toEqual({ request: 0, transient: 0 });
     // Found once: the reloads warned no more.
-    expect(logger.fromSystemd('warn')).toEqual(skipped);
+    expect(logger.fromSystemd('warn')).toEqual(skippedWarnings);
+  });
+
+  it('looks for handlers at the first reload() when not under systemd, not at start-up', async () => {
+    const logger = new RecordingNestLogger();
+    app = await withSystemdEnv({}, () =>
+      NestFactory.createApplicationContext(AppWithScopedHandlersModule, { logger }),
+    );
+    await sleep(20);
+    expect(logger.fromSystemd('warn')).toEqual([]);
+    expect(await app.get(SystemdService).reload()).toEqual({ ok: true, failures: [] });
+    expect(logger.fromSystemd('warn')).toEqual(skippedWarnings);
+    expect(app.get(FeatureFlags).reloads).toBe(1);
+    expect(scopedRuns).toEqual({ request: 0, transient: 0 });
   });
 
   it("warns when Nest's shutdown hooks also listen to the reload signal", async () => {
