@@ -11,8 +11,8 @@
 import { AppProcess } from '../lib/app-process.mjs';
 import { measureModuleCost } from '../lib/module-cost-process.mjs';
 import { ReceiverProcess } from '../lib/receiver-process.mjs';
-import { bootstrapInterval, percentileAt, summarize } from '../lib/stats.mjs';
-import { formatNumber } from '../lib/table.mjs';
+import { summarize } from '../lib/stats.mjs';
+import { medianInterval } from '../lib/table.mjs';
 
 /** @typedef {import('../lib/table.mjs').Row} Row */
 /** @typedef {import('../lib/module-cost-process.mjs').ModuleCost} ModuleCost */
@@ -25,14 +25,6 @@ const LISTEN_SHARE_GOAL_PERCENT = 1.5;
 /** @typedef {'bare' | 'module' | 'least' | 'control'} Kind */
 /** @type {readonly Kind[]} */
 const KINDS = ['bare', 'module', 'least', 'control'];
-
-/** @param {readonly number[]} perRound "[low, high]", the 90 % bootstrap interval of the median. */
-function medianInterval(perRound) {
-  const [low, high] = bootstrapInterval(perRound.length, (indices) =>
-    percentileAt(perRound, indices, 50),
-  );
-  return `[${formatNumber(low)}, ${formatNumber(high)}]`;
-}
 
 /**
  * The bare app's time to listen from process start, in ms.

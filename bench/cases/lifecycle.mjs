@@ -61,7 +61,7 @@ import { AppProcess } from '../lib/app-process.mjs';
 import { measureModuleCost } from '../lib/module-cost-process.mjs';
 import { ReceiverProcess } from '../lib/receiver-process.mjs';
 import { bootstrapInterval, percentileAt, summarize } from '../lib/stats.mjs';
-import { formatNumber } from '../lib/table.mjs';
+import { formatNumber, intervalText, medianInterval } from '../lib/table.mjs';
 import { measureWarmLifecycles } from '../lib/warm-lifecycles.mjs';
 
 /**
@@ -338,22 +338,12 @@ function ratioOf(module, floor) {
  * @param {readonly number[]} module @param {readonly number[]} floor @param {number} p
  */
 function ratioInterval(module, floor, p) {
-  const [low, high] = bootstrapInterval(Math.min(module.length, floor.length), (indices) => {
-    return percentileAt(module, indices, p) / percentileAt(floor, indices, p);
-  });
-  return `[${formatNumber(low)}, ${formatNumber(high)}]`;
-}
-
-/**
- * "[low, high]", the 90 % bootstrap interval of the median of `perRound` (one value per round):
- * how far the judged median of a case-5 row could move with other rounds of the same code.
- * @param {readonly number[]} perRound
- */
-function medianInterval(perRound) {
-  const [low, high] = bootstrapInterval(perRound.length, (indices) =>
-    percentileAt(perRound, indices, 50),
+  return intervalText(
+    bootstrapInterval(
+      Math.min(module.length, floor.length),
+      (indices) => percentileAt(module, indices, p) / percentileAt(floor, indices, p),
+    ),
   );
-  return `[${formatNumber(low)}, ${formatNumber(high)}]`;
 }
 
 /**

@@ -1,5 +1,6 @@
 // One markdown table for every case: a row is a summary over repeated runs (or a single
 // figure), with the goal it is held against and whether the goal was met.
+import { bootstrapInterval, percentileAt } from './stats.mjs';
 
 /**
  * @typedef {object} Row
@@ -20,6 +21,22 @@ export function formatNumber(/** @type {number} */ value) {
   if (magnitude >= 100) return Math.round(value).toLocaleString('en-US');
   const digits = magnitude >= 10 ? 1 : magnitude >= 1 ? 2 : 3;
   return value.toFixed(digits);
+}
+
+/** "[low, high]", an interval as the notes give it. @param {[number, number]} interval */
+export function intervalText([low, high]) {
+  return `[${formatNumber(low)}, ${formatNumber(high)}]`;
+}
+
+/**
+ * "[low, high]", the 90 % bootstrap interval of the median of `perRound` (one value per round):
+ * how far a judged median could move with other rounds of the same code.
+ * @param {readonly number[]} perRound
+ */
+export function medianInterval(perRound) {
+  return intervalText(
+    bootstrapInterval(perRound.length, (indices) => percentileAt(perRound, indices, 50)),
+  );
 }
 
 /** @param {Row} row @param {number} value */
