@@ -14,7 +14,7 @@ export interface ReloadHandler {
  * Finds the `@OnSystemdReload()` methods of the application's providers and controllers, in
  * Nest's order. It walks Nest's module container itself, as `DiscoveryService` does, rather than
  * importing `DiscoveryModule`: one module and three injections fewer in every app's start-up,
- * for a scan that runs once, after bootstrap.
+ * for a scan that runs once, after bootstrap or at the first reload (see SystemdReloadService).
  */
 export class ReloadHandlerExplorer {
   private readonly logger = new Logger(SYSTEMD_LOGGER_CONTEXT);
