@@ -168,7 +168,10 @@ describe('READY=1 is sent only when the app truly serves', () => {
       expect(service.watchdogIntervalMs).toBeUndefined();
       const { SchedulerRegistry } = await import('@nestjs/schedule');
       expect(http.get(SchedulerRegistry).getIntervals()).toEqual([]);
+      // The module told nothing of its own; the app's own READY is kept in the phase, unsent.
+      expect(service.phase).toBe('starting');
       expect(service.ready()).toBe(false);
+      expect(service.phase).toBe('ready');
       expect({ warnings, errors }).toEqual({ warnings: [], errors: [] });
     });
   });
