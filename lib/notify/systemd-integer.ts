@@ -77,8 +77,17 @@ function skipPrefix(s: string): { start: number; base: number } {
   return { start: i, base: 0 };
 }
 
+/**
+ * What systemd writes (`%llu`, as in `WATCHDOG_USEC` and `WATCHDOG_PID`): decimal digits without
+ * sign, space or leading zero. Up to 19 of them stay below 2^64, so `BigInt()` reads them as
+ * strtoull does; the full emulation below then stays uncompiled in a supervised start (about
+ * 0.25 ms of it).
+ */
+const PLAIN_DECIMAL_U64 = /^[1-9][0-9]{0,18}$/;
+
 /** libsystemd's `safe_atou64(s)`: an unsigned 64-bit integer, or the errno it would fail with. */
 export function parseSystemdU64(s: string): SystemdIntegerResult {
+  if (PLAIN_DECIMAL_U64.test(s)) return { ok: true, value: BigInt(s) };
   const { start: i, base } = skipPrefix(s);
   const parsed = strtoull(s, i, base);
   if (parsed.overflow) return { ok: false, error: 'ERANGE' };

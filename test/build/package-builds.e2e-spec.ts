@@ -4,7 +4,7 @@
 // so. Each case runs in a child process, since module caches and the process-wide
 // record of loaded copies cannot be reset inside this one.
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -141,6 +141,26 @@ describe('the built package', () => {
   ])('says nothing when %s', async (_, source) => {
     const { stderr } = await runModule(`import { createRequire } from 'node:module'; ${source}`);
     expect(stderr).toBe('');
+  });
+
+  // One character outside ASCII made Node decode a whole bundle as two-byte text at every start.
+  it('writes every bundle in ASCII, its non-ASCII text as escapes that still read as before', async () => {
+    const files = readdirSync(join(ROOT, 'dist')).filter((file) => /\.c?js$/.test(file));
+    expect(files.length).toBeGreaterThan(10);
+    for (const file of files) {
+      const bytes = readFileSync(join(ROOT, 'dist', file));
+      expect({ file, nonAscii: bytes.findIndex((byte) => byte > 0x7f) }).toEqual({
+        file,
+        nonAscii: -1,
+      });
+    }
+    // The ellipsis of a STATUS cut to the datagram's size, and of a redacted reason.
+    const { stdout } = await runModule(`
+      import { encodeNotifyMessage, redactForStatus } from 'nestjs-systemd';
+      const text = encodeNotifyMessage({ status: 'x'.repeat(5000) }).bytes.toString('utf8');
+      console.log(JSON.stringify([text.at(-1), redactForStatus('y'.repeat(500)).at(-1)]));
+    `);
+    expect(JSON.parse(stdout)).toEqual(['\u2026', '\u2026']);
   });
 
   // Node prints the source line an uncaught error was thrown from above its message: from a

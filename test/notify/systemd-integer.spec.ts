@@ -14,6 +14,10 @@ describe('parseSystemdU64 (libsystemd safe_atou64)', () => {
     ['0o17', 15n],
     ['-0', 0n],
     ['18446744073709551615', 18446744073709551615n],
+    // Both sides of the plain-decimal shortcut's 19 digits, and a leading zero it leaves alone.
+    ['9999999999999999999', 9999999999999999999n],
+    ['10000000000000000000', 10000000000000000000n],
+    ['0000000000000000000012', 10n],
   ])('accepts %j as %s', (input, expected) => {
     expect(parseSystemdU64(input)).toEqual({ ok: true, value: expected });
   });
@@ -23,6 +27,7 @@ describe('parseSystemdU64 (libsystemd safe_atou64)', () => {
     ['abc', 'EINVAL'],
     ['1e3', 'EINVAL'],
     ['12 ', 'EINVAL'],
+    ['12\n', 'EINVAL'],
     ['0x', 'EINVAL'],
     ['09', 'EINVAL'],
     ['1.5', 'EINVAL'],
