@@ -14,7 +14,6 @@ import { resolveSystemdOptions } from './options/resolve-systemd-options.js';
 import type { SystemdModuleOptions } from './options/systemd-options.interface.js';
 import { ReloadHandlerExplorer } from './reload/reload-handler.explorer.js';
 import { SystemdReloadService } from './reload/reload.service.js';
-import { SystemdServiceLink } from './service-link.js';
 import { SYSTEMD_MODULE_OPTIONS, SYSTEMD_SUPERVISION } from './systemd.constants.js';
 import { SystemdWatchdogService } from './watchdog/watchdog.service.js';
 
@@ -56,13 +55,12 @@ export class SystemdSupervision
 
 /**
  * Builds the parts while Nest instantiates providers, before any lifecycle hook (see
- * `createSupervisor`), and completes the link that `SystemdService` reaches them through.
+ * `createSupervisor`). Only a `forRoot()` provides them, so they also mark where one is.
  */
 export const supervisionProvider: FactoryProvider<SystemdSupervision> = {
   provide: SYSTEMD_SUPERVISION,
   inject: [
     SYSTEMD_MODULE_OPTIONS,
-    SystemdServiceLink,
     ModulesContainer,
     ModuleRef,
     HttpAdapterHost,
@@ -70,7 +68,6 @@ export const supervisionProvider: FactoryProvider<SystemdSupervision> = {
   ],
   useFactory: (
     moduleOptions: SystemdModuleOptions | undefined,
-    link: SystemdServiceLink,
     modules: ModulesContainer,
     moduleRef: ModuleRef,
     httpAdapterHost: HttpAdapterHost,
@@ -78,13 +75,11 @@ export const supervisionProvider: FactoryProvider<SystemdSupervision> = {
   ): SystemdSupervision => {
     const options = resolveSystemdOptions(moduleOptions);
     const supervisor = createSupervisor(options, modules, moduleRef);
-    const supervision = new SystemdSupervision(
+    return new SystemdSupervision(
       supervisor,
       new SystemdLifecycleService(supervisor, options, httpAdapterHost, modules),
       new SystemdWatchdogService(supervisor, options, moduleRef, modules, schedulerRegistry),
       new SystemdReloadService(supervisor, options, new ReloadHandlerExplorer(modules)),
     );
-    link.parts = supervision;
-    return supervision;
   },
 };

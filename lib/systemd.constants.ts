@@ -3,12 +3,10 @@ export const SYSTEMD_MODULE_OPTIONS = Symbol('SYSTEMD_MODULE_OPTIONS');
 
 /**
  * Injection token of the module's parts (`SystemdSupervision`: the application's one
- * supervisor, its lifecycle, watchdog and reload), not public.
+ * supervisor, its lifecycle, watchdog and reload), provided by each `forRoot()` /
+ * `forRootAsync()` and nothing else; not public.
  */
 export const SYSTEMD_SUPERVISION = Symbol('SYSTEMD_SUPERVISION');
-
-/** Provided by each `SystemdModule.forRoot()` / `forRootAsync()`, so that a second one can be found (not public). */
-export const SYSTEMD_FOR_ROOT = Symbol('SYSTEMD_FOR_ROOT');
 
 /** Name of the watchdog interval in `@nestjs/schedule`'s `SchedulerRegistry`. */
 export const SYSTEMD_WATCHDOG_INTERVAL = 'nestjs-systemd:watchdog';

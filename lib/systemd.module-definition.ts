@@ -20,12 +20,19 @@ export type SystemdModuleAsyncOptions = ConfigurableModuleAsyncOptions<
 > &
   SystemdModuleExtras;
 
-/** The options provider and forRoot/forRootAsync of the internal, global core module. */
-export const { ConfigurableModuleClass: ConfigurableSystemdCoreModule } =
+/**
+ * The options provider, `isGlobal`, and the `forRoot()` / `forRootAsync()` that `SystemdModule`
+ * extends with the module's parts.
+ */
+export const { ConfigurableModuleClass: ConfigurableSystemdModule } =
   new ConfigurableModuleBuilder<SystemdModuleOptions>({
     optionsInjectionToken: SYSTEMD_MODULE_OPTIONS,
-    moduleName: 'SystemdCore',
+    moduleName: 'Systemd',
   })
     .setClassMethodName('forRoot')
     .setFactoryMethodName('createSystemdOptions')
+    .setExtras<SystemdModuleExtras>({ isGlobal: false }, (definition, extras) => ({
+      ...definition,
+      global: extras.isGlobal ?? false,
+    }))
     .build();

@@ -1,12 +1,12 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { SystemdModuleOptions } from './options/systemd-options.interface.js';
-import { SystemdCoreModule } from './systemd-core.module.js';
-import type {
-  SystemdModuleAsyncOptions,
-  SystemdModuleExtras,
+import { supervisionProvider } from './supervision.provider.js';
+import {
+  ConfigurableSystemdModule,
+  type SystemdModuleAsyncOptions,
+  type SystemdModuleExtras,
 } from './systemd.module-definition.js';
 import { SystemdService } from './systemd.service.js';
-import { SYSTEMD_FOR_ROOT } from './systemd.constants.js';
 import { registerLoadedCopy } from './package-copy-guard.js';
 
 // Every app that uses the library imports this file: the place to notice a second copy.
@@ -26,27 +26,15 @@ registerLoadedCopy(() => import.meta.url);
  * injects `SystemdService` (or `forRoot({ isGlobal: true })`).
  */
 @Module({ providers: [SystemdService], exports: [SystemdService] })
-export class SystemdModule {
+export class SystemdModule extends ConfigurableSystemdModule {
   /** Registers the module; every option has a default, so `forRoot()` alone is enough. */
-  static forRoot(options: SystemdModuleOptions & SystemdModuleExtras = {}): DynamicModule {
-    const { isGlobal, ...moduleOptions } = options;
-    return {
-      module: SystemdModule,
-      global: isGlobal ?? false,
-      imports: [SystemdCoreModule.forRoot(moduleOptions)],
-      providers: [{ provide: SYSTEMD_FOR_ROOT, useValue: true }],
-    };
+  static override forRoot(options: SystemdModuleOptions & SystemdModuleExtras = {}): DynamicModule {
+    return withParts(super.forRoot(options));
   }
 
   /** Registers the module with options from other providers (`useFactory`, `useClass`, `useExisting`). */
-  static forRootAsync(options: SystemdModuleAsyncOptions): DynamicModule {
-    const { isGlobal, ...asyncOptions } = options;
-    return {
-      module: SystemdModule,
-      global: isGlobal ?? false,
-      imports: [SystemdCoreModule.forRootAsync(asyncOptions)],
-      providers: [{ provide: SYSTEMD_FOR_ROOT, useValue: true }],
-    };
+  static override forRootAsync(options: SystemdModuleAsyncOptions): DynamicModule {
+    return withParts(super.forRootAsync(options));
   }
 
   /**
@@ -56,4 +44,15 @@ export class SystemdModule {
   static forFeature(): DynamicModule {
     return { module: SystemdModule };
   }
+}
+
+/**
+ * A `forRoot()`'s module: its options, `SystemdService` (from the class's metadata, as in every
+ * import) and the module's parts, which only a `forRoot()` has. One Nest module rather than a
+ * global core module beside it: each module costs an app's start about 2 million instructions
+ * (see "Start-up work, counted" in the README), and every provider scan (`@nestjs/schedule`'s,
+ * Terminus', the app's own) walks each module's `ModuleRef`.
+ */
+function withParts(definition: DynamicModule): DynamicModule {
+  return { ...definition, providers: [...(definition.providers ?? []), supervisionProvider] };
 }

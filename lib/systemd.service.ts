@@ -1,11 +1,14 @@
-import { Inject, Injectable, Optional } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { ModulesContainer } from '@nestjs/core';
 import type { NotifyState } from './notify/notify-message.js';
 import type { SystemdPhase } from './lifecycle/systemd-phase.js';
 import { processOwner } from './lifecycle/process-owner.js';
 import type { SystemdHealthReport } from './health/health-gate.js';
 import type { SystemdReloadOutcome } from './reload/reload.service.js';
 import type { SystemdSupervisor } from './lifecycle/systemd-supervisor.js';
-import { SystemdServiceLink } from './service-link.js';
+import { modulesProviding } from './lifecycle/module-graph.js';
+import type { SystemdSupervision } from './supervision.provider.js';
+import { SYSTEMD_SUPERVISION } from './systemd.constants.js';
 import { systemdMessages } from './systemd.messages.js';
 
 export type { SystemdPhase };
@@ -20,20 +23,29 @@ export type { SystemdPhase };
  */
 @Injectable()
 export class SystemdService {
-  readonly #link: SystemdServiceLink;
+  /** Nest's record of the module's parts: its instance exists once Nest has built them. */
+  readonly #parts: { readonly instance: unknown };
 
-  // The parameter is typed `unknown` so that the module's internals stay out of the public
-  // types; Nest injects it, and nobody else constructs this class.
-  constructor(@Optional() @Inject(SystemdServiceLink) link?: unknown) {
-    if (!(link instanceof SystemdServiceLink)) {
-      throw new Error(systemdMessages.notConfigured(processOwner()));
-    }
-    this.#link = link;
+  // The parts are looked up rather than injected: forRootAsync()'s factory may inject an
+  // indicator or service that itself injects SystemdService (a database service that reports
+  // its migrations in STATUS=), and the parts depend on those options, so a direct dependency
+  // would be a cycle, which Nest refuses at bootstrap. Nest registers every module's providers
+  // before it builds any, so a missing forRoot() is known here already; used before the parts
+  // exist (in such a provider's constructor), the service acts as when not under systemd.
+  constructor(@Inject(ModulesContainer) modules: ModulesContainer) {
+    const [host] = modulesProviding(modules, SYSTEMD_SUPERVISION);
+    const parts = host?.providers.get(SYSTEMD_SUPERVISION);
+    if (!parts) throw new Error(systemdMessages.notConfigured(processOwner()));
+    this.#parts = parts;
+  }
+
+  get #supervision(): SystemdSupervision | undefined {
+    return (this.#parts.instance as SystemdSupervision | null | undefined) ?? undefined;
   }
 
   /** Undefined only while Nest still builds the providers the module's options come from. */
   get #supervisor(): SystemdSupervisor | undefined {
-    return this.#link.parts?.supervisor;
+    return this.#supervision?.supervisor;
   }
 
   /** Whether notifications reach systemd (`NOTIFY_SOCKET` is set, valid and reachable). */
@@ -85,7 +97,7 @@ export class SystemdService {
    * in progress; handlers run even when not under systemd. Never rejects.
    */
   reload(): Promise<SystemdReloadOutcome> {
-    return this.#link.parts?.reloader.reload() ?? Promise.resolve({ ok: false, failures: [] });
+    return this.#supervision?.reloader.reload() ?? Promise.resolve({ ok: false, failures: [] });
   }
 
   /**
@@ -96,7 +108,7 @@ export class SystemdService {
    */
   checkHealth(): Promise<SystemdHealthReport> {
     return (
-      this.#link.parts?.watchdog.checkHealth() ?? Promise.resolve({ status: 'up', checks: {} })
+      this.#supervision?.watchdog.checkHealth() ?? Promise.resolve({ status: 'up', checks: {} })
     );
   }
 

@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import type { ModuleRef, ModulesContainer } from '@nestjs/core';
 import { SystemdNotifier, unsetSupervisionEnvironment } from '../notify/systemd-notifier.js';
 import type { ResolvedSystemdOptions } from '../options/resolve-systemd-options.js';
-import { SYSTEMD_FOR_ROOT, SYSTEMD_LOGGER_CONTEXT } from '../systemd.constants.js';
+import { SYSTEMD_LOGGER_CONTEXT, SYSTEMD_SUPERVISION } from '../systemd.constants.js';
 import { systemdMessages } from '../systemd.messages.js';
 import { processRole } from './main-process.js';
 import {
@@ -80,7 +80,7 @@ export function createSupervisor(
   modules: ModulesContainer,
   moduleRef: ModuleRef,
 ): SystemdSupervisor {
-  const forRoots = modulesProviding(modules, SYSTEMD_FOR_ROOT);
+  const forRoots = modulesProviding(modules, SYSTEMD_SUPERVISION);
   if (forRoots.length > 1) {
     const names = forRoots.flatMap((forRoot) => importerNames(modules, forRoot));
     // "AppModule (2)" rather than "AppModule, AppModule" when one module imports both.
