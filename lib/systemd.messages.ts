@@ -31,6 +31,11 @@ export const systemdMessages = {
     `${name} to listen (app.listen() / startAllMicroservices())`,
   transportListening: (name: string, address: string | undefined) =>
     address === undefined ? `${name} listening` : `${name} listening on ${address}`,
+  transportsUnseen: () =>
+    'READY will follow bootstrap: this Nest version (10) does not announce microservice ' +
+    'transports, so a transport that is not listening yet cannot be waited for. For a ' +
+    "microservice, use readyOn: 'manual' and call SystemdService.ready() after app.listen(); " +
+    "an application context without a transport can say readyOn: 'bootstrap' instead",
   notServingYet: (ms: number, waitingFor: readonly string[]) =>
     `READY=1 not sent ${ms / 1000} s after bootstrap: waiting for ${waitingFor.join(' and ')}. ` +
     "If this app calls app.init() without listen(), set readyOn: 'manual' and call " +

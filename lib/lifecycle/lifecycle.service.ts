@@ -85,6 +85,8 @@ export class SystemdLifecycleService
         break;
       case 'auto':
         if (adapter) this.waitForHttpServer(adapter);
+        // Nest 10 has no registry of transports: a microservice's listen() cannot be waited for.
+        else if (!this.rpcSubscription) this.logger.warn(systemdMessages.transportsUnseen());
         this.warnIfNotServingSoon();
     }
     if (this.conditions.waitingFor.length > 0) {

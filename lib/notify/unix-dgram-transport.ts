@@ -123,10 +123,17 @@ export function loadUnixDgram(): UnixDgramModule | Error {
     const require = process.getBuiltinModule('node:module').createRequire(from);
     loaded = loadUnixDgramAddon(require) ?? (require('unix-dgram') as UnixDgramModule);
   } catch (error) {
-    // The `bindings` package lists every path it tried, one per line: the first line says
-    // enough, and the fix must stay in the one line the journal records.
-    const [reason] = (error as Error).message.split('\n', 1);
-    loaded = new Error(notifyMessages.transportUnavailable(reason ?? String(error)));
+    const message = (error as Error).message;
+    // Node's own words for an addon built for another Node (a switch of Node after install).
+    const abi = /NODE_MODULE_VERSION (\d+)\.[\s\S]*NODE_MODULE_VERSION (\d+)\./.exec(message);
+    // Otherwise the `bindings` package lists every path it tried, one per line: the first line
+    // says enough, and the fix must stay in the one line the journal records.
+    const [reason] = message.split('\n', 1);
+    loaded = new Error(
+      abi
+        ? notifyMessages.addonForOtherNode(abi[1]!, abi[2]!)
+        : notifyMessages.transportUnavailable(reason ?? String(error)),
+    );
   }
   return loaded;
 }

@@ -56,6 +56,8 @@ const STARTER_JEST = {
  * @property {Compile[]} compiles in order; the first emits dist/
  * @property {string[]} [onlyBuiltDependencies] pnpm's allow list for install scripts
  * @property {'supervised' | 'unbuilt'} boot the check its boot gets (see boot.mjs)
+ * @property {boolean} [microservice] its src/micro.ts (a TCP microservice) boots too, and its
+ *   addon is first tried under each Node it was not built for (see boot.mjs)
  * @property {boolean} everyNode booted under every Node version, or this one only
  * @property {{ '@nestjs/core': string, '@nestjs/schedule': string, '@nestjs/terminus': string }} majors
  * @property {string} loadTesting a script proving `nestjs-systemd/testing` loads in this format
@@ -244,6 +246,7 @@ export const APPS = [
     dependencies: {
       '@nestjs/common': '^10.4.8',
       '@nestjs/core': '^10.4.8',
+      '@nestjs/microservices': '^10.4.8',
       '@nestjs/platform-express': '^10.4.8',
       '@nestjs/schedule': '^4.1.0',
       '@nestjs/terminus': '^10.0.0',
@@ -274,6 +277,7 @@ export const APPS = [
       { typescript: 'typescript', project: 'tsconfig.json', what: "the starter's, spec included" },
     ],
     boot: 'supervised',
+    microservice: true,
     everyNode: true,
     majors: { '@nestjs/core': '10', '@nestjs/schedule': '4', '@nestjs/terminus': '10' },
     loadTesting: REQUIRE_TESTING,

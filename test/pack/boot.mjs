@@ -289,15 +289,23 @@ async function whenServing(port, exited) {
   return attempt();
 }
 
-const FIX = 'onlyBuiltDependencies';
+/** What the one error names, by why the addon cannot be loaded. */
+export const ADDON_FIX = {
+  /** Never built: pnpm 10 without onlyBuiltDependencies. */
+  unbuilt: 'onlyBuiltDependencies',
+  /** Built for another Node's ABI: Node was switched after the install. */
+  otherNode: 'npm rebuild unix-dgram',
+};
 
 /**
- * Boots the app whose unix-dgram addon was never built (pnpm 10 without onlyBuiltDependencies):
- * under systemd it must serve all the same, log one error naming the fix and send nothing;
- * outside systemd (no NOTIFY_SOCKET) it never loads the addon, so it logs no error at all.
+ * Boots the app whose unix-dgram addon cannot be loaded (never built: pnpm 10 without
+ * onlyBuiltDependencies; or built for another Node): under systemd it must serve all the same,
+ * log one error naming the fix and send nothing; outside systemd (no NOTIFY_SOCKET) it never
+ * loads the addon, so it logs no error at all.
  * @param {string} dir @param {TestingModule} testing @param {string} execPath
+ * @param {string} [fix] what the error must name
  */
-export async function bootUnbuilt(dir, testing, execPath) {
+export async function bootUnbuilt(dir, testing, execPath, fix = ADDON_FIX.unbuilt) {
   const systemd = await testing.NotifyListener.start({ watchdogUsec: WATCHDOG_USEC });
   let app = await startApp(dir, execPath, cleanEnv(systemd.env()));
   try {
@@ -316,10 +324,10 @@ export async function bootUnbuilt(dir, testing, execPath) {
     checkNoNodeWarnings(lines);
     // Anything above info (priorities 0 to 5), or not in the journal format.
     const notInfo = lines.filter((line) => !/^<[67]>\[/.test(line));
-    const naming = notInfo.filter((line) => line.includes(FIX));
+    const naming = notInfo.filter((line) => line.includes(fix));
     if (notInfo.length !== 1 || naming.length !== 1) {
       throw new Error(
-        `expected exactly one error line on stderr, naming ${FIX}; found ${notInfo.length} line(s) above info, ${naming.length} naming it:\n${notInfo.join('\n')}`,
+        `expected exactly one error line on stderr, naming ${fix}; found ${notInfo.length} line(s) above info, ${naming.length} naming it:\n${notInfo.join('\n')}`,
       );
     }
     const underSystemd = `under systemd: served (supervised: ${body.supervised}), nothing sent in ${(3 * WATCHDOG_USEC) / 1e6} s, one error: ${JSON.stringify(naming[0].slice(0, 120))}…`;
@@ -339,6 +347,53 @@ export async function bootUnbuilt(dir, testing, execPath) {
   } catch (error) {
     app.child.kill('SIGKILL');
     throw new Error(`${/** @type {Error} */ (error).message}\n--- app output ---\n${app.output}`, {
+      cause: error,
+    });
+  } finally {
+    await systemd.close();
+  }
+}
+
+/** What the module says at start-up on Nest 10, where a microservice's transport is unseen. */
+const TRANSPORTS_UNSEEN = 'does not announce microservice transports';
+
+/**
+ * Boots the app's TCP microservice (dist/micro.js) on Nest 10, which has no registry of
+ * transports: READY follows bootstrap, with one warning that says so and names
+ * `readyOn: 'manual'`; a SIGTERM gives STOPPING=1 and ends the process.
+ * @param {string} dir @param {TestingModule} testing @param {string} execPath
+ */
+export async function bootMicroservice(dir, testing, execPath) {
+  const systemd = await testing.NotifyListener.start({ watchdogUsec: WATCHDOG_USEC });
+  const child = spawn(execPath, ['dist/micro.js'], {
+    cwd: dir,
+    env: cleanEnv(systemd.env()),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk) => (output += chunk));
+  child.stderr.on('data', (chunk) => (output += chunk));
+  const exited = once(child, 'exit');
+  try {
+    await systemd.waitFor('READY=1', { timeoutMs: READY_TIMEOUT_MS });
+    await systemd.waitFor('WATCHDOG=1');
+    const lines = output.trimEnd().split('\n');
+    checkNoNodeWarnings(lines);
+    const warnings = lines.filter((line) => line.includes(TRANSPORTS_UNSEEN));
+    if (warnings.length !== 1 || !warnings[0]?.includes("readyOn: 'manual'")) {
+      throw new Error(
+        `expected one warning that the transport is unseen, found ${warnings.length}`,
+      );
+    }
+    child.kill('SIGTERM');
+    await systemd.waitFor('STOPPING=1');
+    const [code, signal] = await exited;
+    if (!(signal === 'SIGTERM' || code === 0))
+      throw new Error(`exit: code ${code}, signal ${signal}`);
+    return `READY after bootstrap, pings, one warning naming readyOn: 'manual'; SIGTERM: STOPPING, exit by ${signal ?? `code ${code}`}`;
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw new Error(`${/** @type {Error} */ (error).message}\n--- app output ---\n${output}`, {
       cause: error,
     });
   } finally {

@@ -30,7 +30,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { checkInstall, compileApp, createApp, installApp, APPS, typescriptOf } from './apps.mjs';
-import { bootSupervised, bootUnbuilt } from './boot.mjs';
+import { ADDON_FIX, bootMicroservice, bootSupervised, bootUnbuilt } from './boot.mjs';
 import { buildAddons, installNode, selectedNodeTargets, useAddon } from './node-runtimes.mjs';
 import { cleanEnv, runAsync, secondsSince } from './processes.mjs';
 import { checkTarballFiles } from './tarball-files.mjs';
@@ -191,6 +191,8 @@ async function runJest(dir, runtime, spec) {
  * @property {Map<string, string>} installed app name → its folder, once installed
  * @property {Map<string, TestingModule>} listeners app name → its packed nestjs-systemd/testing
  * @property {Map<string, string>} addons Node ABI → unix-dgram's addon built for it
+ * @property {Map<string, string>} addonAbi app folder → the ABI of the addon in it now, once
+ *   swapped (until then, this Node's, which installed it)
  */
 
 /** Creates the app and installs its dependencies. @param {Run} run @param {AppSpec} spec @param {string} pnpm */
@@ -251,7 +253,18 @@ async function checkAppOn(run, spec, runtime) {
   const testing = run.listeners.get(spec.name) ?? run.listeners.get('pnpm-nest11');
   if (!dir || !testing) return;
   const node = `node ${runtime.version}`;
-  if (spec.manager === 'npm') await useAddon(dir, runtime.abi, run.addons);
+  const built = existsSync(join(dir, 'dist', 'main.js'));
+  if (spec.manager === 'npm') {
+    // Node switched under an installed app: its addon, built for the previous Node, first.
+    const abi = run.addonAbi.get(dir) ?? process.versions.modules;
+    if (spec.microservice && built && abi !== runtime.abi) {
+      await check(`${spec.name} | ${node} | boot with the addon built for ABI ${abi}`, () =>
+        bootUnbuilt(dir, testing, runtime.execPath, ADDON_FIX.otherNode),
+      );
+    }
+    await useAddon(dir, runtime.abi, run.addons);
+    run.addonAbi.set(dir, runtime.abi);
+  }
   const how = spec.type === 'module' ? 'import' : 'require';
   await check(`${spec.name} | ${node} | ${how} nestjs-systemd/testing`, async () => {
     const evalFlags = spec.type === 'module' ? ['--input-type=module'] : [];
@@ -264,12 +277,17 @@ async function checkAppOn(run, spec, runtime) {
   });
   if (spec.jest) await check(`${spec.name} | ${node} | jest`, () => runJest(dir, runtime, spec));
   // tsc emits despite type errors (those failed above): what it emitted still runs.
-  if (!existsSync(join(dir, 'dist', 'main.js'))) return;
+  if (!built) return;
   await check(`${spec.name} | ${node} | boot`, () =>
     spec.boot === 'unbuilt'
       ? bootUnbuilt(dir, testing, runtime.execPath)
       : bootSupervised(dir, testing, runtime.execPath),
   );
+  if (spec.microservice) {
+    await check(`${spec.name} | ${node} | boot the TCP microservice`, () =>
+      bootMicroservice(dir, testing, runtime.execPath),
+    );
+  }
 }
 
 /** @param {Run} run @param {AppSpec[]} apps @param {NodeRuntime[]} runtimes */
@@ -312,6 +330,7 @@ try {
     installed: new Map(),
     listeners: new Map(),
     addons: new Map(),
+    addonAbi: new Map(),
   };
   const runtimes = await timed('install apps, Nodes and pnpm', () =>
     installAll(run, apps, targets),
