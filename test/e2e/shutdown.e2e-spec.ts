@@ -113,6 +113,9 @@ describe('bootstrap fails clearly on misconfiguration', () => {
       /option "readyOn" must be one of 'auto', 'bootstrap', 'manual', got "soon"/,
     ],
     [{ watchdogIntervalMs: -1 }, /option "watchdogIntervalMs" must be a positive integer, got -1/],
+    // As a config value read with Number() gives it: named as such, not as JSON's null.
+    [{ watchdogIntervalMs: NaN }, /"watchdogIntervalMs" must be a positive integer, got NaN$/],
+    [{ healthCheckTimeoutMs: 10n }, /"healthCheckTimeoutMs" must be a positive integer, got 10$/],
     [{ healthIndicators: [42] }, /option "healthIndicators\[0\]" must be a function/],
     [{ stoppingStatus: 5 }, /option "stoppingStatus" must be a string/],
   ])('with invalid option %j', async (options, message) => {
