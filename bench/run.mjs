@@ -94,7 +94,7 @@ function pinToCores() {
 
 /**
  * Aligns the table the way the repo's Prettier would, so that the results file passes
- * `prettier --check .` and pastes into the README unchanged.
+ * `prettier --check .` and pastes into bench/README.md unchanged.
  * @param {string} markdown
  */
 async function formatMarkdown(markdown) {
@@ -162,7 +162,7 @@ async function main() {
 
   const formatted = await formatMarkdown(markdown);
   process.stdout.write(formatted);
-  // Only a full run stands for the README; a run of some cases leaves the file as it was.
+  // Only a full run stands for bench/README.md; a run of some cases leaves the file as it was.
   if (wanted.length === 0) {
     mkdirSync(fileURLToPath(new URL('./results/', import.meta.url)), { recursive: true });
     writeFileSync(RESULTS, formatted);

@@ -22,7 +22,7 @@ import { SystemdWatchdogService } from './watchdog/watchdog.service.js';
  * they need. The parts are plain classes built by one factory rather than a Nest provider each:
  * Nest's injector spends more start-up work on each provider than these constructors do, and
  * as one provider they started about 11 million instructions cheaper (see "Start-up work,
- * counted" in the README).
+ * counted" in bench/README.md).
  */
 export class SystemdSupervision
   implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy, OnApplicationShutdown

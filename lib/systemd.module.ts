@@ -50,7 +50,7 @@ export class SystemdModule extends ConfigurableSystemdModule {
  * A `forRoot()`'s module: its options, `SystemdService` (from the class's metadata, as in every
  * import) and the module's parts, which only a `forRoot()` has. One Nest module rather than a
  * global core module beside it: each module costs an app's start about 2 million instructions
- * (see "Start-up work, counted" in the README), and every provider scan (`@nestjs/schedule`'s,
+ * (see "Start-up work, counted" in bench/README.md), and every provider scan (`@nestjs/schedule`'s,
  * Terminus', the app's own) walks each module's `ModuleRef`.
  */
 function withParts(definition: DynamicModule): DynamicModule {

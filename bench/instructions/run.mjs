@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Counts the instructions a Nest app's start executes, up to its server's 'listening', with and
-// without the library, under valgrind (see "Start-up work, counted" in the README). Needs valgrind and the library built:
+// without the library, under valgrind (see "Start-up work, counted" in bench/README.md). Needs valgrind and the library built:
 //
 //   npm run bench:instructions            3 processes per variant
 //   node bench/instructions/run.mjs 5     5 per variant

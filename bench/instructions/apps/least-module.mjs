@@ -2,7 +2,7 @@
 // module, two providers; STATUS at creation, READY at the server's 'listening', STOPPING at
 // SIGTERM, WATCHDOG=1 from a bare interval, through unix-dgram's own front. No health checks,
 // no reload, no microservices, no checks of its input. It measures how much of the library's
-// start-up cost any module doing the job would pay (see "Start-up work, counted" in the README).
+// start-up cost any module doing the job would pay (see "Start-up work, counted" in bench/README.md).
 import { Inject, Injectable, Module } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { createRequire } from 'node:module';
