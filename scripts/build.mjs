@@ -98,7 +98,9 @@ function sharedLayer(id, { getModuleInfo }) {
  * traces show them, and its injection names providers by class) and chaining the source map:
  * what Node parses at every start of an app shrinks by about half (about 1 ms of its
  * start-up). SWC is already here for Jest. Compressed as well as mangled: a tenth smaller
- * again, and Node compiles about 40 KB per ms here (its import 0.27 ms sooner).
+ * again, and Node compiles about 40 KB per ms here (its import 0.27 ms sooner). Top-level names
+ * are renamed in both formats: SWC does so by itself only for an ES module, and a CommonJS
+ * bundle's top level is the body of Node's module wrapper, as private as a module's.
  * @type {import('rollup').Plugin}
  */
 const minify = {
@@ -107,8 +109,8 @@ const minify = {
     const { minify: swcMinify } = await import('@swc/core');
     const output = await swcMinify(code, {
       module: format === 'es',
-      compress: { keep_classnames: true, keep_fnames: true },
-      mangle: { keep_classnames: true, keep_fnames: true },
+      compress: { keep_classnames: true, keep_fnames: true, toplevel: true },
+      mangle: { keep_classnames: true, keep_fnames: true, toplevel: true },
       sourceMap: true,
     });
     return { code: output.code, map: output.map };
@@ -189,6 +191,10 @@ await Promise.all(
       entryFileNames: `[name].${extension}`,
       chunkFileNames: `[name].${extension}`,
       manualChunks: sharedLayer,
+      // Short names for what the chunks export to each other, as Rollup gives by default only
+      // in ES modules (entry points keep their public names); with the line above, the
+      // CommonJS bundles an app parses at start are a tenth smaller, as small as the ES ones.
+      minifyInternalExports: true,
       exports: 'named',
       sourcemap: true,
       sourcemapPathTransform: fromDist,
