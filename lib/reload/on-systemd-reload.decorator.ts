@@ -15,4 +15,6 @@ import { SYSTEMD_RELOAD_HANDLER } from '../systemd.constants.js';
  * }
  * ```
  */
-export const OnSystemdReload = (): MethodDecorator => SetMetadata(SYSTEMD_RELOAD_HANDLER, true);
+export function OnSystemdReload(): MethodDecorator {
+  return SetMetadata(SYSTEMD_RELOAD_HANDLER, true);
+}

@@ -66,6 +66,25 @@ describe('the built package', () => {
     expect(cjs).toEqual(esm);
   });
 
+  // Stack traces and Nest's messages show them: a top-level name renamed by the minifier, or
+  // an arrow function that took its name from a renamed constant, would read as "e" or "".
+  it.each(ENTRIES)(
+    '%s keeps the name of every function it exports, in both builds',
+    async (entry) => {
+      const { stdout } = await runModule(`
+      import { createRequire } from 'node:module';
+      const builds = [await import('${entry}'), createRequire(import.meta.url)('${entry}')];
+      const misnamed = builds.flatMap((build) =>
+        Object.entries(build)
+          .filter(([name, value]) => typeof value === 'function' && value.name !== name)
+          .map(([name, value]) => name + ' is named ' + JSON.stringify(value.name)),
+      );
+      console.log(JSON.stringify(misnamed));
+    `);
+      expect(JSON.parse(stdout)).toEqual([]);
+    },
+  );
+
   describe.each([
     ['import', 'await import(entry)'],
     ['require', 'createRequire(import.meta.url)(entry)'],
