@@ -56,7 +56,8 @@ export class SystemdSupervisor {
   private appStatus: string | undefined;
   private plan: WatchdogPlan | undefined;
   private timeoutUsec: bigint | undefined;
-  private statusHeld = false;
+  /** The health verdict on show, which holds the app's own texts back (see {@link holdStatus}). */
+  private heldStatus: string | undefined;
   /**
    * The module's STOPPING datagram, encoded at start-up: at the stop signal only the send is
    * left to do (encoding it there, with code that has not run yet, took about 50 µs).
@@ -133,11 +134,13 @@ export class SystemdSupervisor {
   }
 
   /**
-   * While held, the app's own `STATUS=` texts are kept (and restored later with
-   * {@link lastStatus}) but not sent, so that an unhealthy or degraded verdict stays visible.
+   * `verdict`: the unhealthy or degraded text now on show, or undefined once health is back.
+   * While one is held, the app's own `STATUS=` texts are kept (and restored later with
+   * {@link lastStatus}) but not sent, and a READY (the end of a reload) shows it again, after
+   * what replaced it meanwhile ("Reloading"), so that it stays visible until health changes.
    */
-  holdAppStatus(held: boolean): void {
-    this.statusHeld = held;
+  holdStatus(verdict: string | undefined): void {
+    this.heldStatus = verdict;
   }
 
   /** Calls `listener` on every change of phase or plan; returns the unsubscribe function. */
@@ -187,11 +190,17 @@ export class SystemdSupervisor {
     if (appStatus && allowed.status !== undefined) {
       this.appStatus = allowed.status;
       // The health verdict on show stays until it changes; the app's text comes back then.
-      if (this.statusHeld) {
+      if (this.heldStatus !== undefined) {
         const { status: _kept, ...rest } = allowed;
         if (Object.values(rest).every((value) => value === undefined)) return this.enabled;
         allowed = rest;
       }
+    }
+    // systemd shows a STATUS= until the next one: the READY that ends a reload brings the
+    // verdict back over "Reloading", after the module's own word on the reload (why it failed).
+    if (allowed.ready && this.heldStatus !== undefined) {
+      const own = appStatus ? undefined : allowed.status;
+      allowed = { ...allowed, status: own ? `${own}; ${this.heldStatus}` : this.heldStatus };
     }
     // A READY says the service is well again: the failure an earlier ERRNO= reported is over.
     if (allowed.ready && allowed.errno === undefined && this.errnoShown) {

@@ -202,8 +202,8 @@ export class SystemdWatchdogService implements OnModuleInit {
     this.standing = next;
     this.consecutiveFailures = 0;
     this.triggered = false;
-    this.supervisor.holdAppStatus(next !== 'up');
     if (next === 'up') {
+      this.supervisor.holdStatus(undefined);
       // From degraded, the pings never stopped: nothing "resumed".
       this.logger.log(systemdMessages.recovered(was !== 'up' && was.status === 'down'));
       // The app's own status comes back.
@@ -213,14 +213,12 @@ export class SystemdWatchdogService implements OnModuleInit {
       );
       return;
     }
-    this.logger.warn(systemdMessages.degradedLog(next.reason));
-    this.supervisor.notify(
-      {
-        watchdog: true,
-        status: systemdMessages.degradedStatus(reasonsOf(report, 'degraded', redactForStatus)),
-      },
-      { appStatus: false },
+    const statusText = systemdMessages.degradedStatus(
+      reasonsOf(report, 'degraded', redactForStatus),
     );
+    this.supervisor.holdStatus(statusText);
+    this.logger.warn(systemdMessages.degradedLog(next.reason));
+    this.supervisor.notify({ watchdog: true, status: statusText }, { appStatus: false });
   }
 
   private onDown(report: SystemdHealthReport): void {
@@ -230,7 +228,7 @@ export class SystemdWatchdogService implements OnModuleInit {
     const statusText = systemdMessages.unhealthyStatus(reasonsOf(report, 'down', redactForStatus));
     if (this.changes(next)) {
       this.standing = next;
-      this.supervisor.holdAppStatus(true);
+      this.supervisor.holdStatus(statusText);
       // The full reason goes to the log; STATUS= (readable by every local user) gets it redacted.
       this.logger.warn(systemdMessages.unhealthyLog(reason));
       this.supervisor.notify({ status: statusText }, { appStatus: false });

@@ -23,7 +23,10 @@ async function startApp(env: Record<string, string>, args: string[] = []): Promi
   let stderr = '';
   child.stderr!.on('data', (chunk) => (stderr += chunk));
   const lines = createInterface({ input: child.stdout! });
-  lines.on('line', (line) => events.push(JSON.parse(line) as Record<string, unknown>));
+  // Nest's warnings (an unhealthy check's) go to stdout too.
+  lines.on('line', (line) => {
+    if (line.startsWith('{')) events.push(JSON.parse(line) as Record<string, unknown>);
+  });
   await once(lines, 'line');
   return {
     child,
@@ -123,6 +126,54 @@ describe('reload (Type=notify-reload)', () => {
     // Once cleared, nothing more to clear.
     expect(await reload()).toEqual({ READY: '1', STATUS: 'Serving' });
   });
+
+  // systemd shows a STATUS= until the next one: "Reloading" must not outlive the reload while
+  // a failing check withholds the pings, nor hide why systemd is about to kill the service.
+  it.each([
+    ['succeeds', {}, /^Unhealthy, watchdog pings withheld: flag: /],
+    [
+      'fails',
+      { RELOAD_FAIL: '1' },
+      /^Reload failed: CacheService\.flush: .*; Unhealthy, watchdog pings withheld: flag: /,
+    ],
+  ])(
+    'a reload that %s while a check fails ends with the verdict on show, and recovery restores the app status',
+    async (_, env, status) => {
+      app = await startApp({
+        ...systemd.env(),
+        ...env,
+        HEALTH_TOGGLE: '1',
+        WATCHDOG_USEC: '400000',
+      });
+      await expectReady(systemd, 'Serving');
+      app.child.kill('SIGUSR2');
+      const verdict = await systemd.waitFor(
+        (record) => record.assignments.STATUS?.startsWith('Unhealthy') === true,
+        { timeoutMs: 3000 },
+      );
+      const since = systemd.messages.length;
+      app.child.kill('SIGHUP');
+      expect((await systemd.waitFor('RELOADING=1', { since })).assignments.STATUS).toBe(
+        'Reloading',
+      );
+      const ready = await systemd.waitFor('READY=1', { since, timeoutMs: 3000 });
+      expect(ready.assignments.STATUS).toMatch(status);
+      expect(ready.assignments.STATUS).toContain(verdict.assignments.STATUS);
+      // Still unhealthy: no ping between the verdict and recovery.
+      const recoveredSince = systemd.messages.length;
+      app.child.kill('SIGUSR2');
+      const recovered = await systemd.waitFor('WATCHDOG=1', {
+        since: recoveredSince,
+        timeoutMs: 3000,
+      });
+      expect(recovered.assignments.STATUS).toBe('Serving');
+      const withheld = systemd.messages.slice(
+        systemd.messages.indexOf(verdict) + 1,
+        systemd.messages.indexOf(recovered),
+      );
+      expect(withheld.filter((record) => record.assignments.WATCHDOG !== undefined)).toEqual([]);
+    },
+  );
 
   it('without reload support, SIGHUP is left alone: Nest and Node decide', async () => {
     app = await startApp(systemd.env(), ['no-reload']);
