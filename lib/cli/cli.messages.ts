@@ -104,4 +104,9 @@ export const cliMessages = {
     '--node for where it will be',
   nodeMissing: (path: string) =>
     `warning: --node ${path} does not exist on this machine; make sure it does on the target`,
+  notifyReloadUnknown: (version: number) =>
+    `warning: this machine's systemd is ${version}, which does not know Type=notify-reload ` +
+    '(253 and later do): it would run the service as Type=simple, so systemctl start would not ' +
+    'wait for READY=1 and systemctl reload would be refused. For systemd before 253, write the ' +
+    'unit with --reload-kill instead',
 } as const;

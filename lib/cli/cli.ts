@@ -22,6 +22,11 @@ export interface CliIo {
   readonly execPath: string;
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
+  /**
+   * The version of this machine's systemd (`systemctl --version`), or undefined where there is
+   * none: asked only for `--reload`, whose `Type=notify-reload` systemd before 253 ignores.
+   */
+  readonly systemdVersion?: () => number | undefined;
 }
 
 export const USAGE = `Usage: nestjs-systemd unit [options]
@@ -189,6 +194,9 @@ function commandLine(parsed: Parsed): string[] {
 }
 
 /** Where the unit's sandbox hides files from the service, and what to say about a path there. */
+/** The first systemd to know `Type=notify-reload`. */
+const NOTIFY_RELOAD_SINCE = 253;
+
 const HIDDEN_DIRECTORIES: readonly [readonly string[], (what: string, path: string) => string][] = [
   // ProtectHome=yes
   [['/home', '/root', '/run/user'], cliMessages.underHome],
@@ -232,6 +240,12 @@ function unitOptions(
   ] as const) {
     const hidden = hiddenFromService(what, path);
     if (hidden) warnings.push(hidden);
+  }
+  if (values.reload && !values['reload-kill']) {
+    const version = io.systemdVersion?.();
+    if (version !== undefined && version < NOTIFY_RELOAD_SINCE) {
+      warnings.push(cliMessages.notifyReloadUnknown(version));
+    }
   }
   const options: UnitOptions = {
     name,

@@ -9,7 +9,7 @@ import { SYSTEMD_RELOAD_HANDLER } from '../systemd.constants.js';
  *
  * ```ts
  * @Injectable()
- * export class ConfigService {
+ * export class SettingsService {
  *   @OnSystemdReload()
  *   async reread(): Promise<void> { ... }
  * }

@@ -10,6 +10,7 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  symlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -107,6 +108,41 @@ it('writes the template pair into --out', async () => {
   expect(readdirSync(out).toSorted()).toEqual(['my-app@.service', 'my-app@.socket']);
   const service = readFileSync(join(out, 'my-app@.service'), 'utf8');
   expect(value(service, 'Service', 'LoadCredential')).toBe('db-password:/etc/my-app/db-password');
+});
+
+it('warns about --reload where systemctl says this systemd is older than 253, and only there', async () => {
+  let systemd: number | undefined;
+  try {
+    const text = execFileSync('systemctl', ['--version'], { encoding: 'utf8' });
+    systemd = Number(/^systemd (\d+)/.exec(text)?.[1]);
+  } catch {
+    systemd = undefined;
+  }
+  const here = await nestjsSystemd(dir, 'unit', '--reload');
+  expect(here.code).toBe(0);
+  if (systemd !== undefined && systemd < 253) {
+    expect(here.stderr).toBe(
+      `nestjs-systemd: warning: this machine's systemd is ${systemd}, which does not know ` +
+        'Type=notify-reload (253 and later do): it would run the service as Type=simple, so ' +
+        'systemctl start would not wait for READY=1 and systemctl reload would be refused. For ' +
+        'systemd before 253, write the unit with --reload-kill instead\n',
+    );
+  } else {
+    expect(here.stderr).toBe('');
+  }
+  // Without systemctl on the PATH (a build host without systemd): nothing to say. The PATH holds
+  // node alone, which may live beside systemctl in /usr/bin.
+  const nodeOnly = mkdtempSync(join(tmpdir(), 'nestjs-systemd-node-only-'));
+  symlinkSync(process.execPath, join(nodeOnly, 'node'));
+  const bare = await new Promise<Run>((resolve) => {
+    execFile(
+      BIN,
+      ['unit', '--reload'],
+      { cwd: dir, env: { PATH: nodeOnly } },
+      (error, stdout, stderr) => resolve({ code: error === null ? 0 : -1, stdout, stderr }),
+    );
+  }).finally(() => rmSync(nodeOnly, { recursive: true, force: true }));
+  expect({ code: bare.code, stderr: bare.stderr }).toEqual({ code: 0, stderr: '' });
 });
 
 it.each([

@@ -17,6 +17,11 @@ interface Run {
 }
 
 function run(cwd: string, ...argv: string[]): Run {
+  return runOn(undefined, cwd, ...argv);
+}
+
+/** As `run`, on a machine whose `systemctl --version` says `systemd` (undefined: none). */
+function runOn(systemd: number | undefined, cwd: string, ...argv: string[]): Run {
   let stdout = '';
   let stderr = '';
   const code = runCli(argv, {
@@ -24,6 +29,7 @@ function run(cwd: string, ...argv: string[]): Run {
     execPath: NODE,
     stdout: (text) => void (stdout += text),
     stderr: (text) => void (stderr += text),
+    systemdVersion: () => systemd,
   });
   return { code, stdout, stderr };
 }
@@ -176,6 +182,29 @@ describe('the app folder', () => {
     );
     expect(stderr).toContain('warning: node /root/.nvm/bin/node is under a home directory');
     expect(stderr).toContain('ProtectHome=yes');
+  });
+
+  // systemd 252 (Debian 12) logs "Failed to parse service type, ignoring" and runs the unit as
+  // Type=simple: start no longer waits for READY=1, and reload is refused.
+  it.each<[string, number | undefined, string[], boolean]>([
+    ['--reload on systemd 252', 252, ['--reload'], true],
+    ['--reload on systemd 253', 253, ['--reload'], false],
+    ['--reload without systemd here', undefined, ['--reload'], false],
+    ['--reload-kill on systemd 252', 252, ['--reload-kill'], false],
+  ])('%s: warns that Type=notify-reload needs 253: %s', (_, systemd, args, warns) => {
+    const { code, stdout, stderr } = runOn(systemd, app(), 'unit', ...args);
+    expect(code).toBe(0);
+    expect(value(stdout, 'Service', 'Type')).toBe(
+      args[0] === '--reload' ? 'notify-reload' : 'notify',
+    );
+    if (warns) {
+      expect(stderr).toMatch(
+        /^nestjs-systemd: warning: this machine's systemd is 252, which does not know Type=notify-reload/,
+      );
+      expect(stderr).toContain('--reload-kill');
+    } else {
+      expect(stderr).toBe('');
+    }
   });
 
   it('warns, and still writes, when the app is under /tmp (PrivateTmp=yes hides it)', () => {
