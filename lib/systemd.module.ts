@@ -42,9 +42,16 @@ export class SystemdModule extends ConfigurableSystemdModule {
    * same as importing `SystemdModule` itself.
    */
   static forFeature(): DynamicModule {
-    return { module: SystemdModule };
+    return FEATURE_IMPORT;
   }
 }
+
+/**
+ * What every `forFeature()` returns: one object, since Nest 11 and later tell dynamic modules
+ * apart by reference, and a fresh object per call made a Nest module (with a `SystemdService`)
+ * per importing module, each a few million instructions of the app's start.
+ */
+const FEATURE_IMPORT: DynamicModule = { module: SystemdModule };
 
 /**
  * A `forRoot()`'s module: its options, `SystemdService` (from the class's metadata, as in every

@@ -19,7 +19,8 @@ const runs = Number(process.argv[2] ?? 3);
  * a module, which charged the library, imported on its own after Nest, about 4 million
  * instructions that no app pays (a file importing nothing but the three Nest packages, 7.5
  * million). `supervised`: NOTIFY_SOCKET names the sink
- * (and WATCHDOG_USEC is 10 s); otherwise neither is set.
+ * (and WATCHDOG_USEC is 10 s); otherwise neither is set. `base`: the variant whose count this
+ * one's "Added" is taken from (ScheduleModule alone unless given).
  */
 const VARIANTS = [
   { name: 'bare', app: 'bare', supervised: true },
@@ -29,6 +30,13 @@ const VARIANTS = [
   { name: 'module', app: 'module', supervised: true },
   { name: 'least module, no NOTIFY_SOCKET', app: 'least', supervised: false },
   { name: 'least module', app: 'least', supervised: true },
+  { name: 'schedule, 5 feature modules', app: 'schedule-features', supervised: true },
+  {
+    name: 'module, 5 feature modules importing forFeature()',
+    app: 'features',
+    supervised: true,
+    base: 'schedule, 5 feature modules',
+  },
 ];
 
 if (spawnSync('valgrind', ['--version']).status !== 0) {
@@ -110,17 +118,20 @@ await Promise.all(
 );
 sink.close();
 
-const base = median(/** @type {number[]} */ (counts.get('schedule')));
-const bare = median(/** @type {number[]} */ (counts.get('bare')));
+/** @param {string} name */
+const medianOf = (name) => median(/** @type {number[]} */ (counts.get(name)));
+const bare = medianOf('bare');
 console.log(
-  `Instructions executed from process start to the server's 'listening', under valgrind, Node ${process.version} ${NODE_FLAGS.join(' ')}, ${runs} processes per variant (${((performance.now() - began) / 1000).toFixed(0)} s); medians, in millions, what each adds to the app with ScheduleModule alone, and that as a share of the bare app's count (case 5 of \`npm run bench\` takes the module's share of a bare app's time to listen):\n`,
+  `Instructions executed from process start to the server's 'listening', under valgrind, Node ${process.version} ${NODE_FLAGS.join(' ')}, ${runs} processes per variant (${((performance.now() - began) / 1000).toFixed(0)} s); medians, in millions, what each adds to the app with ScheduleModule alone (or to its base, the same app with five empty feature modules), and that as a share of the bare app's count (case 5 of \`npm run bench\` takes the module's share of a bare app's time to listen):\n`,
 );
 console.log('| Variant | Instructions (M) | Added (M) | Share of the bare app (%) | Spread (M) |');
 console.log('| --- | ---: | ---: | ---: | ---: |');
-for (const { name } of VARIANTS) {
+for (const variant of VARIANTS) {
+  const { name } = variant;
   const values = /** @type {number[]} */ (counts.get(name));
   const spread = Math.max(...values) - Math.min(...values);
-  const added = median(values) - base;
+  // What the variant adds to its baseline: ScheduleModule alone, or the same feature modules.
+  const added = median(values) - medianOf('base' in variant ? variant.base : 'schedule');
   const share = name === 'bare' ? '' : ((100 * added) / bare).toFixed(2);
   console.log(
     `| ${name} | ${millions(median(values))} | ${millions(added)} | ${share} | ${millions(spread)} |`,

@@ -4,7 +4,7 @@
 // Real Nest applications, a real notify socket.
 import 'reflect-metadata';
 import { Controller, Get, Injectable, Module, type INestApplicationContext } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import { ModulesContainer, NestFactory } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
 import { OnSystemdReload } from '../../lib/reload/on-systemd-reload.decorator.js';
 import { SystemdModule } from '../../lib/systemd.module.js';
@@ -145,6 +145,44 @@ describe('one supervisor per application', () => {
     await systemd.waitFor('STOPPING=1');
     expect(systemd.received('READY=1')).toHaveLength(1);
     expect(systemd.received('STOPPING=1')).toHaveLength(1);
+  });
+
+  // Nest 11 and later tell dynamic modules apart by reference: a fresh { module } per call
+  // made one Nest module per importer, each a few million instructions of the app's start.
+  it('forFeature() in several feature modules: one Nest module and one SystemdService for all', async () => {
+    const features = ['Orders', 'Billing', 'Mail'].map((name) => {
+      const service = {
+        [`${name}Service`]: class {
+          constructor(readonly notifier: SystemdService) {}
+        },
+      }[`${name}Service`]!;
+      Injectable()(service);
+      Reflect.defineMetadata('design:paramtypes', [SystemdService], service);
+      // oxlint-disable-next-line typescript/no-extraneous-class -- a Nest module is a class carrying metadata
+      const feature = { [`${name}Module`]: class {} }[`${name}Module`]!;
+      Module({ imports: [SystemdModule.forFeature()], providers: [service], exports: [service] })(
+        feature,
+      );
+      return { service, feature };
+    });
+    @Module({
+      imports: [
+        ScheduleModule.forRoot(),
+        SystemdModule.forRoot(),
+        ...features.map((f) => f.feature),
+      ],
+    })
+    class RootModule {}
+    app = await withSystemdEnv(systemd.env(), () =>
+      NestFactory.createApplicationContext(RootModule, { logger: false }),
+    );
+    const modules = [...app.get(ModulesContainer).values()];
+    // The forRoot()'s module, and one for every forFeature().
+    expect(modules.filter((module) => module.metatype === SystemdModule)).toHaveLength(2);
+    const services = features.map(({ service }) => app!.get(service).notifier);
+    expect(new Set(services).size).toBe(1);
+    await systemd.waitFor('READY=1');
+    expect(services[0]!.phase).toBe('ready');
   });
 
   it('isGlobal: true: SystemdService anywhere, one READY and one STOPPING', async () => {

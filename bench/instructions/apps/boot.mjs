@@ -12,3 +12,16 @@ export async function listen(imports) {
   app.getHttpServer().once('listening', () => process.exit(0));
   await app.listen(0, '127.0.0.1');
 }
+
+/**
+ * Five feature modules, as an app's own (orders, billing, ...), each importing `imports`.
+ * @param {unknown[]} imports
+ */
+export function featureModules(imports) {
+  return ['Orders', 'Billing', 'Mail', 'Users', 'Reports'].map((name) => {
+    // oxlint-disable-next-line typescript/no-extraneous-class -- a Nest module is a class carrying metadata
+    const feature = { [`${name}Module`]: class {} }[`${name}Module`];
+    Module({ imports: /** @type {any[]} */ (imports) })(feature);
+    return feature;
+  });
+}
