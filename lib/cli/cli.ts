@@ -193,10 +193,10 @@ function commandLine(parsed: Parsed): string[] {
   return words.map(shellWord);
 }
 
-/** Where the unit's sandbox hides files from the service, and what to say about a path there. */
 /** The first systemd to know `Type=notify-reload`. */
 const NOTIFY_RELOAD_SINCE = 253;
 
+/** Where the unit's sandbox hides files from the service, and what to say about a path there. */
 const HIDDEN_DIRECTORIES: readonly [readonly string[], (what: string, path: string) => string][] = [
   // ProtectHome=yes
   [['/home', '/root', '/run/user'], cliMessages.underHome],

@@ -191,7 +191,7 @@ describe('the app folder', () => {
     ['--reload on systemd 253', 253, ['--reload'], false],
     ['--reload without systemd here', undefined, ['--reload'], false],
     ['--reload-kill on systemd 252', 252, ['--reload-kill'], false],
-  ])('%s: warns that Type=notify-reload needs 253: %s', (_, systemd, args, warns) => {
+  ])('%s: a warning only where Type=notify-reload is unknown', (_, systemd, args, warns) => {
     const { code, stdout, stderr } = runOn(systemd, app(), 'unit', ...args);
     expect(code).toBe(0);
     expect(value(stdout, 'Service', 'Type')).toBe(
