@@ -32,6 +32,15 @@ const describe = (/** @type {NotifyRecord[]} */ records) =>
   `[${records.map((record) => JSON.stringify(record.raw)).join(', ')}]`;
 const sleep = (/** @type {number} */ ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** A TCP port on 127.0.0.1 that nothing listens on now. */
+async function freePort() {
+  const server = createServer();
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(undefined)));
+  const { port } = /** @type {import('node:net').AddressInfo} */ (server.address());
+  await new Promise((resolve) => server.close(() => resolve(undefined)));
+  return port;
+}
+
 /** The descriptor of a listening server, to pass to a child process. @param {import('node:net').Server} server */
 function socketFd(server) {
   // Node has no public API for a server's descriptor.
@@ -367,7 +376,7 @@ export async function bootMicroservice(dir, testing, execPath) {
   const systemd = await testing.NotifyListener.start({ watchdogUsec: WATCHDOG_USEC });
   const child = spawn(execPath, ['dist/micro.js'], {
     cwd: dir,
-    env: cleanEnv(systemd.env()),
+    env: cleanEnv({ ...systemd.env(), PORT: String(await freePort()) }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -14,7 +14,8 @@ class WorkerModule {}
 async function bootstrap(): Promise<void> {
   const app = await NestFactory.createMicroservice<MicroserviceOptions>(WorkerModule, {
     transport: Transport.TCP,
-    options: { host: '127.0.0.1', port: 0 },
+    // Nest 10 reads port 0 as "unset" and listens on 3000: the test picks a free port.
+    options: { host: '127.0.0.1', port: Number(process.env.PORT) },
     logger: ['log', 'warn', 'error'],
   });
   app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
