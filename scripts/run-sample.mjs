@@ -6,6 +6,7 @@
 //
 // Needs the library and the sample built: npm run build && npx tsc -p sample/tsconfig.json
 import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { followDatagrams } from './run-sample/follow-datagrams.mjs';
 import { startSampleApp } from './run-sample/sample-app-process.mjs';
@@ -39,8 +40,19 @@ const color = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
 const timeline = createTimeline({ color });
 const say = (/** @type {string} */ text) => timeline.line('demo >', text, 'bold');
 
-function readPort() {
-  const raw = process.env.PORT ?? '3000';
+/**
+ * `PORT` if set, else one that nothing listens on now: a developer's machine often has
+ * something on 3000 already, and the demo would fail on EADDRINUSE.
+ */
+async function readPort() {
+  if (process.env.PORT === undefined) {
+    const server = createServer();
+    await new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(undefined)));
+    const { port } = /** @type {import('node:net').AddressInfo} */ (server.address());
+    await new Promise((resolve) => server.close(() => resolve(undefined)));
+    return port;
+  }
+  const raw = process.env.PORT;
   const port = Number(raw);
   if (!/^\d+$/.test(raw) || port < 1 || port > 65_535) {
     throw new DemoFailure(`PORT must be an integer from 1 to 65535, got ${JSON.stringify(raw)}`);
@@ -280,7 +292,7 @@ async function runDemo({ systemd, clock, app, port }) {
 }
 
 async function main() {
-  const port = readPort();
+  const port = await readPort();
   const NotifyListener = await loadNotifyListener();
   if (!existsSync(ENTRY)) {
     throw new DemoFailure(
