@@ -22,7 +22,10 @@ export interface JournalDatagram {
 export interface JournalSocketOptions {
   /**
    * Close the socket after this many ms without entries: unix-dgram's socket keeps the event
-   * loop alive and cannot be unref'd, so an idle one must not hold the process. Default 1000.
+   * loop alive and cannot be unref'd, so an idle one must not hold the process. Default 100:
+   * a process that ends by itself (an application context done with its work, an app's own
+   * SIGTERM listener) ends that long after its last entry, while a service that logs steadily
+   * keeps one socket (reopening costs a `socket()` and a `connect()`: see bench case 7).
    */
   readonly idleCloseMs?: number;
   /** After the socket was missing or refused, entries go straight to stderr this long before the next try. Default 1000. */
@@ -90,7 +93,7 @@ export class JournalSocket {
     readonly path: string = JOURNAL_SOCKET_PATH,
     options: JournalSocketOptions = {},
   ) {
-    this.idleCloseMs = options.idleCloseMs ?? 1000;
+    this.idleCloseMs = options.idleCloseMs ?? 100;
     this.retryMs = options.retryMs ?? 1000;
     this.maxQueuedBytes = options.maxQueuedBytes ?? 1024 * 1024;
     this.stallMs = options.stallMs ?? 1000;

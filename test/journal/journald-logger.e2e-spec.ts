@@ -121,6 +121,21 @@ describe('JournaldLogger', () => {
     },
   );
 
+  it('a process that ends by itself ends soon after its last entry: the idle socket closes', async () => {
+    const child = spawn(process.execPath, [BURST, '3'], {
+      env: { ...process.env, NESTJS_SYSTEMD_TEST_JOURNAL_SOCKET: receiver.path },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const [logged] = (await Promise.all([
+      once(child.stdout, 'data').then(() => performance.now()),
+      once(child, 'exit'),
+    ])) as [number, unknown];
+    const sinceLastEntry = performance.now() - logged;
+    await receiver.waitForCount(3);
+    // The socket closes 100 ms after the last entry; at 1 s (the old default) this fails.
+    expect(sinceLastEntry).toBeLessThan(600);
+  });
+
   describe('journald not reading (SIGSTOP): nothing lost, and the process still ends', () => {
     let stopped: ChildReceiver;
     let stoppedPath: string;
