@@ -38,8 +38,8 @@ export class SystemdModule extends ConfigurableSystemdModule {
   }
 
   /**
-   * `SystemdService` for a feature module, bound to the application's one `forRoot()`. The
-   * same as importing `SystemdModule` itself.
+   * `SystemdService` for a feature module, bound to the application's one `forRoot()`. Every
+   * call returns the same import, so all feature modules share one module and one service.
    */
   static forFeature(): DynamicModule {
     return FEATURE_IMPORT;
