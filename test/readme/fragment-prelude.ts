@@ -32,6 +32,11 @@ export class QueueService {
   readonly connected: boolean = true;
 }
 
+@Injectable()
+export class ExportService {
+  async run(): Promise<void> {}
+}
+
 /** The import line put at the top of each fragment. */
 export const FRAGMENT_IMPORT =
-  'import { AppModule, Controller, DatabaseModule, DatabaseService, eventLoopDelayCheck, Get, heapPressureCheck, Injectable, Module, NestFactory, OnSystemdReload, OrdersService, QueueService, ServiceUnavailableException, SystemdModule, SystemdService, type SystemdHealthIndicator } from "./fragment-prelude.js";\n';
+  'import { AppModule, Controller, DatabaseModule, DatabaseService, eventLoopDelayCheck, ExportService, Get, heapPressureCheck, Injectable, Module, NestFactory, OnSystemdReload, OrdersService, QueueService, ServiceUnavailableException, SystemdModule, SystemdService, type SystemdHealthIndicator } from "./fragment-prelude.js";\n';
