@@ -45,6 +45,9 @@ export const cliMessages = {
     `--ip-allow ${JSON.stringify(entry)} is not an IP address, an address/prefix (10.0.0.0/8) or ` +
     'one of localhost, link-local, multicast, any',
 
+  oneshotServes: (option: string) =>
+    `--oneshot and ${option} do not go together: --oneshot writes the unit of a job that runs ` +
+    'to completion and serves nothing (no port, no socket, no reload); leave one of them out',
   reloadTwice: () =>
     '--reload and --reload-kill are two ways to the same reload: --reload on systemd 253 and ' +
     'later (systemctl reload waits for the handlers), --reload-kill before 253',

@@ -61,6 +61,9 @@ Supervision:
                            and waits for the app's @OnSystemdReload() handlers (reload: true)
   --reload-kill            the same for systemd before 253: ExecReload= sends SIGHUP, and
                            \`systemctl reload\` does not wait for the handlers
+  --oneshot                a job that runs to completion (an application context), not a
+                           server: Type=oneshot, \`systemctl start\` waits until it has ended;
+                           no port, no restart, started by hand or by a timer
 
 Identity and files:
   --user NAME              run as this existing user (default: DynamicUser=yes)
@@ -85,6 +88,7 @@ Examples:
   npx nestjs-systemd unit --working-directory /opt/my-app --node /usr/bin/node \\
     --credential db-password=/etc/my-app/db-password --ip-allow 10.0.0.5 --out deploy
   npx nestjs-systemd unit --instances --port 3000 --out /etc/systemd/system
+  npx nestjs-systemd unit --oneshot --entry dist/job.js --name my-job > my-job.service
 `;
 
 const OPTIONS = {
@@ -102,6 +106,7 @@ const OPTIONS = {
   'timeout-stop-sec': { type: 'string' },
   reload: { type: 'boolean' },
   'reload-kill': { type: 'boolean' },
+  oneshot: { type: 'boolean' },
   user: { type: 'string' },
   'state-directory': { type: 'string' },
   'cache-directory': { type: 'string' },
@@ -241,6 +246,11 @@ function unitOptions(
     const hidden = hiddenFromService(what, path);
     if (hidden) warnings.push(hidden);
   }
+  if (values.oneshot) {
+    for (const option of ['port', 'host'] as const) {
+      if (values[option] !== undefined) throw usageError(cliMessages.oneshotServes(`--${option}`));
+    }
+  }
   if (values.reload && !values['reload-kill']) {
     const version = io.systemdVersion?.();
     if (version !== undefined && version < NOTIFY_RELOAD_SINCE) {
@@ -277,6 +287,7 @@ function unitOptions(
     socket: values.socket ?? false,
     instances: values.instances ?? false,
     ...reloadOption(values.reload, values['reload-kill']),
+    ...(values.oneshot ? { oneshot: true } : {}),
     commandLine: commandLine(parsed),
   };
   return { options, warnings };

@@ -77,6 +77,21 @@ function unitNames(options: UnitOptions): Names {
 
 function installParagraphs(options: UnitOptions, names: Names): string[] {
   const { name } = options;
+  if (options.oneshot) {
+    return [
+      'Install (as root), then run the job: start returns once it has ended, and fails if it does:',
+      `  cp ${names.service} /etc/systemd/system/`,
+      `  systemctl daemon-reload && systemctl start ${name}`,
+      `To run it on a schedule, add ${name}.timer beside it, with [Timer] OnCalendar=daily (say) ` +
+        `and [Install] WantedBy=timers.target, and systemctl enable --now ${name}.timer. It has ` +
+        'no [Install] section of its own: it does not run at boot.',
+      'Check:',
+      `  systemctl status ${name}  # while it runs, the STATUS= line says how far it is`,
+      `  journalctl -u ${name}`,
+      'Audit:',
+      `  systemd-analyze security ${names.service}`,
+    ];
+  }
   if (options.instances) {
     return [
       'Install (as root), then start as many instances as you want, each with its own socket on the same port:',
@@ -157,8 +172,11 @@ function unitSection(options: UnitOptions, names: Names): string[] {
         ]
       : []),
     ...comment(
-      'Give up after 5 starts within a minute instead of restarting forever. Every start counts, ' +
-        '`systemctl restart` too; `systemctl reset-failed` clears the count.',
+      options.oneshot
+        ? 'At most 5 starts within a minute, so that a timer or a script gone wrong cannot run ' +
+            'the job in a loop; `systemctl reset-failed` clears the count.'
+        : 'Give up after 5 starts within a minute instead of restarting forever. Every start ' +
+            'counts, `systemctl restart` too; `systemctl reset-failed` clears the count.',
     ),
     'StartLimitIntervalSec=60',
     'StartLimitBurst=5',
@@ -167,6 +185,16 @@ function unitSection(options: UnitOptions, names: Names): string[] {
 
 /** `Type=`, and how `systemctl reload` reaches the app's `@OnSystemdReload()` handlers. */
 function typeLines(options: UnitOptions): string[] {
+  if (options.oneshot) {
+    return [
+      ...comment(
+        'A job: `systemctl start`, and units ordered after this one, wait until it has ended, ' +
+          'and the unit fails if the job does. systemd ignores the READY=1 that nestjs-systemd ' +
+          "sends once the job's bootstrap is over (readyOn: 'bootstrap').",
+      ),
+      'Type=oneshot',
+    ];
+  }
   const hooks =
     "Nest's shutdown hooks must then leave SIGHUP alone: " +
     "app.enableShutdownHooks(['SIGTERM', 'SIGINT']).";
@@ -196,6 +224,7 @@ function typeLines(options: UnitOptions): string[] {
 }
 
 function listenLines(options: UnitOptions, names: Names): string[] {
+  if (options.oneshot) return ['Environment=NODE_ENV=production'];
   const why =
     options.socket || options.instances
       ? `The app serves the socket that ${names.ownSocket} passes: with nestjs-systemd/activation, await ` +
@@ -249,23 +278,47 @@ function environmentLines(options: UnitOptions): string[] {
   return lines;
 }
 
-function supervisionLines(options: UnitOptions): string[] {
-  const watchdog =
-    options.watchdogSec > 0
-      ? [
-          ...comment(
-            'Supervision. The app pings every WatchdogSec/2 while its health checks pass; a ' +
-              'blocked event loop or a failing check stops the pings, and ' +
-              `${options.watchdogSec} s after the last one systemd kills it with SIGABRT.`,
-          ),
-          `WatchdogSec=${options.watchdogSec}`,
-        ]
-      : comment(
-          'No WatchdogSec= (--watchdog-sec 0): nothing restarts the app if its event loop blocks ' +
-            "for good. Set it to have systemd enforce the app's health-gated pings.",
-        );
+function watchdogLines(options: UnitOptions): string[] {
+  const app = options.oneshot ? 'job' : 'app';
+  if (options.watchdogSec === 0) {
+    return comment(
+      `No WatchdogSec= (--watchdog-sec 0): nothing ${options.oneshot ? 'ends' : 'restarts'} ` +
+        `the ${app} if its event loop blocks for good. Set it to have systemd enforce the ` +
+        `${app}'s health-gated pings.`,
+    );
+  }
   return [
-    ...watchdog,
+    ...comment(
+      `Supervision. The ${app} pings every WatchdogSec/2 while its health checks pass` +
+        (options.oneshot
+          ? ", from the end of its bootstrap (the first ping arms systemd's watchdog)"
+          : '') +
+        '; a blocked event loop or a failing check stops the pings, and ' +
+        `${options.watchdogSec} s after the last one systemd kills it with SIGABRT` +
+        (options.oneshot ? ' (Result=watchdog).' : '.'),
+    ),
+    `WatchdogSec=${options.watchdogSec}`,
+  ];
+}
+
+/** When the unit is started again, and how long its start may take. */
+function restartLines(options: UnitOptions): string[] {
+  if (options.oneshot) {
+    return [
+      ...comment(
+        'A failed job is not started again by systemd: its next run (its timer) or an ' +
+          'administrator does that.',
+      ),
+      'Restart=no',
+      ...comment(
+        'The whole run is the start of a oneshot, so no time limit: the watchdog ends a job ' +
+          'whose event loop blocks. Bound a job that may wait for ever on I/O with a drop-in ' +
+          '(TimeoutStartSec=1h, say).',
+      ),
+      'TimeoutStartSec=infinity',
+    ];
+  }
+  return [
     ...comment(
       'Restart after a crash, a watchdog kill or a non-zero exit; a clean stop stays stopped.',
     ),
@@ -276,17 +329,27 @@ function supervisionLines(options: UnitOptions): string[] {
         'systemd.extendTimeout(ms) rather than raising it for everyone.',
     ),
     'TimeoutStartSec=30',
+  ];
+}
+
+function supervisionLines(options: UnitOptions): string[] {
+  return [
+    ...watchdogLines(options),
+    ...restartLines(options),
     ...comment(
-      'Stop: SIGTERM. The app sends STOPPING=1 at once, Nest runs its shutdown hooks (with ' +
-        "app.enableShutdownHooks(['SIGTERM', 'SIGINT'])) and closes the server, then exits by " +
+      `Stop: SIGTERM. The ${options.oneshot ? 'job' : 'app'} sends STOPPING=1 at once, Nest ` +
+        "runs its shutdown hooks (with app.enableShutdownHooks(['SIGTERM', 'SIGINT'])) and " +
+        `closes the ${options.oneshot ? 'application context' : 'server'}, then exits by ` +
         're-raising SIGTERM, which systemd counts as a clean stop.',
     ),
     'KillSignal=SIGTERM',
     ...comment(
-      'All of that must end within TimeoutStopSec=, or systemd sends SIGKILL. Long drains call ' +
-        "systemd.extendTimeout(ms) from their hook; Nest's forceCloseConnections: true (an " +
-        'option of NestFactory.create) keeps idle keep-alive connections from holding the close ' +
-        'open.',
+      'All of that must end within TimeoutStopSec=, or systemd sends SIGKILL. ' +
+        (options.oneshot
+          ? 'A job that needs longer to wind down calls systemd.extendTimeout(ms) from its hook.'
+          : "Long drains call systemd.extendTimeout(ms) from their hook; Nest's " +
+            'forceCloseConnections: true (an option of NestFactory.create) keeps idle ' +
+            'keep-alive connections from holding the close open.'),
     ),
     `TimeoutStopSec=${options.timeoutStopSec}`,
   ];
@@ -383,9 +446,16 @@ function ipFilterLines(options: UnitOptions): string[] {
 
 function networkLines(options: UnitOptions): string[] {
   const allow = ipAllowList(options);
-  const families = 'Network: TCP/IP to listen on and AF_UNIX for the notify socket.';
+  const families = options.oneshot
+    ? 'Network: TCP/IP for the services the job uses and AF_UNIX for the notify socket.'
+    : 'Network: TCP/IP to listen on and AF_UNIX for the notify socket.';
   let why: string;
-  if (allow === undefined) {
+  if (options.oneshot && allow?.length === 1) {
+    why =
+      `${families} Only loopback traffic: generate with --ip-allow for a database or an API on ` +
+      'another host, and for the DNS server of /etc/resolv.conf unless it is on localhost (as ' +
+      'systemd-resolved is).';
+  } else if (allow === undefined) {
     why =
       `${families} HOST=${options.host} serves other hosts, so no IP allow list: clients may ` +
       'be anywhere. To accept known peers only (a reverse proxy, a subnet), generate with ' +
@@ -433,8 +503,12 @@ function kernelLines(): string[] {
 function serviceUnit(options: UnitOptions, names: Names): GeneratedUnit {
   const lines = [
     ...header(options, names.service, [
-      'A NestJS app supervised by systemd (READY when it serves, a health-gated watchdog, ' +
-        'STOPPING first on shutdown) and locked down as far as Node.js allows.',
+      options.oneshot
+        ? 'A NestJS job run to completion under systemd (its progress in STATUS=, a ' +
+          'health-gated watchdog, STOPPING when it closes) and locked down as far as Node.js ' +
+          'allows.'
+        : 'A NestJS app supervised by systemd (READY when it serves, a health-gated watchdog, ' +
+          'STOPPING first on shutdown) and locked down as far as Node.js allows.',
       '',
       ...installParagraphs(options, names),
     ]),
@@ -442,16 +516,22 @@ function serviceUnit(options: UnitOptions, names: Names): GeneratedUnit {
     ...unitSection(options, names),
     '',
     '[Service]',
-    ...comment(
-      'The app sends READY=1 once it serves (nestjs-systemd does when the server listens), not ' +
-        'when the process starts: `systemctl start`, and units ordered after this one, wait for it.',
-    ),
+    ...(options.oneshot
+      ? []
+      : comment(
+          'The app sends READY=1 once it serves (nestjs-systemd does when the server listens), ' +
+            'not when the process starts: `systemctl start`, and units ordered after this one, ' +
+            'wait for it.',
+        )),
     ...typeLines(options),
     ...comment(
-      'Only the main process may notify. This is why node is started directly below: through ' +
-        '`npm start`, npx or a shell, node would be a child of the main process and systemd ' +
-        'would drop its READY=1, WATCHDOG=1 and STOPPING=1 (npm also does not forward SIGTERM ' +
-        'reliably).',
+      (options.oneshot
+        ? 'Only the main process may notify; with this, systemd gives a oneshot NOTIFY_SOCKET ' +
+          "too, for the job's STATUS= (its progress) and its watchdog pings. "
+        : 'Only the main process may notify. ') +
+        'This is why node is started directly below: through `npm start`, npx or a shell, node ' +
+        'would be a child of the main process and systemd would drop its READY=1, WATCHDOG=1 ' +
+        'and STOPPING=1 (npm also does not forward SIGTERM reliably).',
     ),
     'NotifyAccess=main',
     `ExecStart=${execWord(options.nodePath)} ${execWord(options.entryPath)}`,
@@ -469,9 +549,8 @@ function serviceUnit(options: UnitOptions, names: Names): GeneratedUnit {
     '',
     ...kernelLines(),
     '',
-    '[Install]',
-    'WantedBy=multi-user.target',
-    '',
+    // A job runs when started (by hand or by its timer), not at every boot.
+    ...(options.oneshot ? [] : ['[Install]', 'WantedBy=multi-user.target', '']),
   ];
   return { fileName: names.service, text: lines.join('\n') };
 }

@@ -53,6 +53,12 @@ export interface UnitOptions {
   /** Template units (`<name>@.service` and `<name>@.socket` with `ReusePort=yes`) for several instances on one port. */
   readonly instances: boolean;
   /**
+   * A job that runs to completion (an application context), not a server: `Type=oneshot`, so
+   * that `systemctl start` waits until it has ended. `port`, `host`, `socket`, `instances` and
+   * `reload` do not apply to it.
+   */
+  readonly oneshot?: boolean;
+  /**
    * `systemctl reload` for an app with `reload: true`: `notify-reload` (systemd 253+, waits for
    * the handlers) or `kill` (`ExecReload=` sends SIGHUP, for older systemd; does not wait).
    */
@@ -149,6 +155,16 @@ export function checkUnitOptions(options: UnitOptions): void {
   checkAbsolutePath('--node', options.nodePath);
   checkAbsolutePath('--entry', options.entryPath);
   checkAbsolutePath('--working-directory', options.workingDirectory);
+  if (options.oneshot) {
+    const serving = (
+      [
+        ['--socket', options.socket],
+        ['--instances', options.instances],
+        [options.reload === 'kill' ? '--reload-kill' : '--reload', options.reload !== undefined],
+      ] as const
+    ).find(([, given]) => given);
+    if (serving) throw new UnitOptionsError(cliMessages.oneshotServes(serving[0]));
+  }
   checkInteger('--port', options.port, 1, 65_535);
   const listensItself = !options.socket && !options.instances;
   if (options.port < 1024 && listensItself) {

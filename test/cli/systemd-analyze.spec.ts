@@ -42,6 +42,7 @@ const VARIANTS: ReadonlyArray<[string, Partial<UnitOptions>, 'SAFE' | 'OK']> = [
   ['--instances', { instances: true }, 'SAFE'],
   // --reload's Type=notify-reload needs systemd 253; the analyzer here may be older.
   ['--reload-kill', { reload: 'kill' }, 'SAFE'],
+  ['--oneshot', { oneshot: true, watchdogSec: 2 }, 'SAFE'],
   [
     'every option',
     {

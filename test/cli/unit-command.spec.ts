@@ -172,6 +172,14 @@ describe('the app folder', () => {
     expect(value(stdout, 'Socket', 'ReusePort')).toBe('yes');
   });
 
+  it("writes a job's oneshot unit with --oneshot, and repeats it in the header", () => {
+    const { code, stdout } = run(app(), 'unit', '--oneshot', '--watchdog-sec', '2');
+    expect(code).toBe(0);
+    expect(value(stdout, 'Service', 'Type')).toBe('oneshot');
+    expect(value(stdout, 'Service', 'Environment')).toBe('NODE_ENV=production');
+    expect(stdout).toContain('npx nestjs-systemd unit --oneshot --watchdog-sec 2');
+  });
+
   it('warns, and still writes, when node or the app is under a home directory', () => {
     const dir = app();
     const { code, stdout, stderr } = run(dir, 'unit', '--node', '/root/.nvm/bin/node');
@@ -235,6 +243,9 @@ describe('errors: one message, a non-zero exit, nothing written', () => {
     ['an --env without =', ['unit', '--env', 'DEBUG'], 2, /--env "DEBUG" must be NAME=value/],
     ['a bad --ip-allow', ['unit', '--ip-allow', 'db.internal'], 2, /--ip-allow "db.internal"/],
     ['both reload flags', ['unit', '--reload', '--reload-kill'], 2, /^--reload and --reload-kill/],
+    ['a oneshot with a port', ['unit', '--oneshot', '--port', '80'], 2, /^--oneshot and --port/],
+    ['a oneshot with a host', ['unit', '--oneshot', '--host', '::'], 2, /^--oneshot and --host/],
+    ['a oneshot with a socket', ['unit', '--oneshot', '--socket'], 2, /^--oneshot and --socket/],
     ['no command', [], 2, /^no command given/],
     ['another command', ['service'], 2, /^unknown command "service"/],
     ['an extra argument', ['unit', 'extra'], 2, /^unexpected argument "extra"/],

@@ -299,6 +299,55 @@ describe('--instances', () => {
   });
 });
 
+describe('--oneshot', () => {
+  const units = generate({ oneshot: true, watchdogSec: 2, entryPath: '/opt/my-app/dist/job.js' });
+  const text = units[0]!.text;
+  const comments = (key: string) =>
+    unitLines(text)
+      .filter((line) => line.key === key)
+      .flatMap((line) => line.comment)
+      .join(' ');
+
+  it("is one service unit of Type=oneshot that still hears the job's notifications", () => {
+    expect(units.map((unit) => unit.fileName)).toEqual(['my-app.service']);
+    expect(value(text, 'Service', 'Type')).toBe('oneshot');
+    expect(value(text, 'Service', 'NotifyAccess')).toBe('main');
+    expect(comments('NotifyAccess')).toContain('NOTIFY_SOCKET');
+    expect(value(text, 'Service', 'ExecStart')).toBe('/usr/bin/node /opt/my-app/dist/job.js');
+  });
+
+  it('serves nothing: no PORT or HOST, no socket; runs when started, not at boot', () => {
+    expect(value(text, 'Service', 'Environment')).toBe('NODE_ENV=production');
+    expect(values(text, 'Unit', 'Requires')).toEqual([]);
+    expect(unitLines(text).filter((line) => line.section === 'Install')).toEqual([]);
+    expect(text.split('\n')).not.toContain('[Install]');
+    expect(text).toContain('my-app.timer');
+  });
+
+  it('is not restarted, has no start limit of its own, and is watched by the watchdog', () => {
+    expect(value(text, 'Service', 'Restart')).toBe('no');
+    expect(value(text, 'Service', 'TimeoutStartSec')).toBe('infinity');
+    expect(value(text, 'Service', 'WatchdogSec')).toBe('2');
+    expect(comments('WatchdogSec')).toContain('Result=watchdog');
+    expect(value(text, 'Service', 'KillSignal')).toBe('SIGTERM');
+    expect(comments('TimeoutStopSec')).not.toContain('keep-alive');
+  });
+
+  it("keeps the service's sandbox, and says why for every setting", () => {
+    const plain = service();
+    for (const key of ['DynamicUser', 'ProtectSystem', 'SystemCallFilter', 'IPAddressAllow']) {
+      expect(values(text, 'Service', key)).toEqual(values(plain, 'Service', key));
+    }
+    expect(
+      unitLines(text).filter((line) => line.section === 'Service' && line.comment.length === 0),
+    ).toEqual([]);
+    const long = text
+      .split('\n')
+      .filter((line) => line.startsWith('#') && !line.startsWith('#  ') && line.length > 96);
+    expect(long).toEqual([]);
+  });
+});
+
 describe('bad options', () => {
   it.each<[string, Partial<UnitOptions>, RegExp]>([
     ['port 0', { port: 0 }, /--port "0" must be a whole number from 1 to 65535/],
@@ -307,6 +356,10 @@ describe('bad options', () => {
     ['a privileged port without a socket', { port: 80 }, /--port 80 is below 1024.*add --socket/],
     ['a host with a space', { host: 'my host' }, /--host "my host" is neither/],
     ['a host name for a socket', { host: 'localhost', socket: true }, /takes an IP address/],
+    ['a oneshot with a socket', { oneshot: true, socket: true }, /--oneshot and --socket/],
+    ['a oneshot with instances', { oneshot: true, instances: true }, /--oneshot and --instances/],
+    ['a oneshot with a reload', { oneshot: true, reload: 'notify-reload' }, /and --reload do/],
+    ['a oneshot with a kill reload', { oneshot: true, reload: 'kill' }, /and --reload-kill/],
     ['a negative watchdog', { watchdogSec: -1 }, /--watchdog-sec "-1"/],
     ['a zero stop timeout', { timeoutStopSec: 0 }, /--timeout-stop-sec "0" .* from 1/],
     ['user root', { user: 'root' }, /--user root would run the app as root/],

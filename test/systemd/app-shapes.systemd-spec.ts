@@ -1,9 +1,7 @@
 // Apps of other shapes than the sample, under a real systemd: an app with a SIGHUP listener of its
 // own is not stopped (nor reported STOPPING) by SIGHUP; a microservice is READY only once its
 // transport's own listen callback ran; an HTTP app that cannot bind its port tells systemd why
-// (STATUS= and ERRNO=) and exits at once, and the unit fails; a job (an application context that
-// runs to completion) under Type=oneshot holds `systemctl start` until it is done, shows its
-// progress, and is killed by the watchdog when its event loop blocks.
+// (STATUS= and ERRNO=) and exits at once, and the unit fails.
 import { isDeepStrictEqual } from 'node:util';
 import type { SystemdContainer } from './harness/container.js';
 import { journalCursor, journalSince, withUnitJournals } from './harness/journal.js';
@@ -16,27 +14,9 @@ import { useContainer } from './harness/use-container.js';
 const OWN_SIGHUP = 'nestjs-systemd-own-sighup.service';
 const MICROSERVICE = 'nestjs-systemd-slow-transport.service';
 const PORT_IN_USE = 'nestjs-systemd-port-in-use.service';
-const JOB = 'nestjs-systemd-job.service';
 
 const WATCHDOG_SEC = 2;
 const LISTEN_DELAY_MS = 1500;
-const JOB_STEPS = 3;
-const JOB_STEP_MS = 700;
-
-/** The README's job unit: the sample's, made a oneshot that is not restarted. */
-function jobSettings(stuckAt?: number) {
-  return {
-    ExecStart: fixtureExecStart('systemd-job'),
-    Type: 'oneshot',
-    Restart: 'no',
-    WatchdogSec: String(WATCHDOG_SEC),
-    Environment: [
-      `JOB_STEPS=${JOB_STEPS}`,
-      `JOB_STEP_MS=${JOB_STEP_MS}`,
-      ...(stuckAt === undefined ? [] : [`JOB_STUCK_AT=${stuckAt}`]),
-    ],
-  };
-}
 
 /** What systemd logs when it has to kill a service that did not stop in time. */
 const KILLED = /timed out|Killing process|SIGKILL|Failed with result/;
@@ -201,69 +181,6 @@ describe('apps of other shapes under a real systemd', () => {
       } finally {
         await held.release();
       }
-    }),
-  );
-
-  it(
-    'a job under Type=oneshot: start waits for it, StatusText follows its steps, it succeeds',
-    withUnitJournals(container, [JOB], async () => {
-      await installSampleUnit(container(), JOB, jobSettings());
-      const cursor = await journalCursor(container());
-
-      const start = timedSystemctl(container(), 'start', JOB);
-      // While start waits: the job is activating, shows its step, and pings (the first ping arms
-      // systemd's watchdog, even before the job is active).
-      const running = await pollUntil(
-        async () => {
-          const state = await showUnit(container(), JOB, [
-            'ActiveState',
-            'StatusText',
-            'WatchdogTimestampMonotonic',
-          ]);
-          return state.StatusText === `Step 2 of ${JOB_STEPS}` ? state : undefined;
-        },
-        { timeoutMs: 10_000, what: 'the job to report its second step' },
-      );
-      expect(running.ActiveState).toBe('activating');
-      expect(Number(running.WatchdogTimestampMonotonic)).toBeGreaterThan(0);
-      const startMs = await start;
-
-      expect(startMs).toBeGreaterThanOrEqual(JOB_STEPS * JOB_STEP_MS - 100);
-      expect(
-        await showUnit(container(), JOB, ['ActiveState', 'Result', 'ExecMainStatus', 'NRestarts']),
-      ).toEqual({
-        ActiveState: 'inactive',
-        Result: 'success',
-        ExecMainStatus: '0',
-        NRestarts: '0',
-      });
-      const journal = await journalSince(container(), JOB, cursor);
-      expect(journal).toContain(`job done after ${JOB_STEPS} steps`);
-      expect(journal).not.toMatch(KILLED);
-      console.info(`systemctl start of the job took ${Math.round(startMs)} ms`);
-    }),
-  );
-
-  it(
-    'a job whose event loop blocks: the watchdog kills it and the unit fails with "watchdog"',
-    withUnitJournals(container, [JOB], async () => {
-      await installSampleUnit(container(), JOB, jobSettings(2));
-      const cursor = await journalCursor(container());
-
-      const start = await container().exec(['systemctl', '--no-pager', 'start', JOB]);
-
-      expect(start.code).not.toBe(0);
-      expect(
-        await showUnit(container(), JOB, ['ActiveState', 'Result', 'StatusText', 'NRestarts']),
-      ).toEqual({
-        ActiveState: 'failed',
-        Result: 'watchdog',
-        StatusText: `Step 2 of ${JOB_STEPS}`,
-        NRestarts: '0',
-      });
-      const journal = await journalSince(container(), JOB, cursor);
-      expect(journal).toMatch(/Watchdog timeout/);
-      expect(journal).not.toContain('job done');
     }),
   );
 });

@@ -3,7 +3,9 @@
 // health check gets it killed by the watchdog and restarted, `systemctl stop` is clean. A
 // credential: the app reads it with readSystemdCredential under DynamicUser=, and the secret
 // shows neither in `systemctl show` nor in the process environment. Instances (--instances):
-// two of them serve one port, and restarting them one at a time under load loses no request.
+// two of them serve one port, and restarting them one at a time under load loses no request. A
+// job (--oneshot): `systemctl start` waits for it, StatusText follows its steps, it succeeds; a
+// job whose event loop blocks is killed by the watchdog.
 import { createHash, randomUUID } from 'node:crypto';
 import { access, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -32,6 +34,11 @@ const GENERATED = 'nestjs-systemd-generated';
 const CREDENTIAL_APP = 'nestjs-systemd-credential';
 const CREDENTIAL_FIXTURE = 'test/fixtures/dist/credential-app.js';
 const SECRET_PATH = '/etc/nestjs-systemd-credential/db-password';
+const JOB = 'nestjs-systemd-job';
+const STUCK_JOB = 'nestjs-systemd-stuck-job';
+const JOB_FIXTURE = 'test/fixtures/dist/systemd-job.js';
+const JOB_STEPS = 3;
+const JOB_STEP_MS = 700;
 const WATCHDOG_SEC = 2;
 /** systemd's range for DynamicUser= uids (systemd.exec(5)). */
 const DYNAMIC_UIDS = { min: 61184, max: 65519 };
@@ -301,6 +308,113 @@ describe('a credential passed by a generated unit, under a real systemd', () => 
       expect([String(uid), '0']).toContain(owner);
       await container().systemctl('stop', service);
       expect((await container().exec(['test', '-e', copy])).code).not.toBe(0);
+    }),
+  );
+});
+
+describe("a job's unit generated with --oneshot, under a real systemd", () => {
+  const container = useContainer();
+
+  beforeAll(async () => {
+    await access(join(REPO_DIR, JOB_FIXTURE)).catch(() => {
+      throw new Error(`${JOB_FIXTURE} missing: run npm run build:fixtures`);
+    });
+    for (const [name, stuck] of [
+      [JOB, []],
+      [STUCK_JOB, ['--env', 'JOB_STUCK_AT=2']],
+    ] as const) {
+      // oxlint-disable-next-line no-await-in-loop -- two units, one after the other
+      const units = await generateUnits([
+        '--oneshot',
+        '--name',
+        name,
+        '--entry',
+        JOB_FIXTURE,
+        '--watchdog-sec',
+        String(WATCHDOG_SEC),
+        '--env',
+        `JOB_STEPS=${JOB_STEPS}`,
+        '--env',
+        `JOB_STEP_MS=${JOB_STEP_MS}`,
+        ...stuck,
+      ]);
+      if (units.size !== 1 || !units.has(`${name}.service`)) {
+        throw new Error(`--oneshot wrote ${[...units.keys()].join(', ')}, not ${name}.service`);
+      }
+      // oxlint-disable-next-line no-await-in-loop -- as above
+      await installUnits(container(), units);
+    }
+  });
+
+  it(
+    'start waits for the job, StatusText follows its steps, and it ends with Result=success',
+    withUnitJournals(container, [`${JOB}.service`], async () => {
+      const service = `${JOB}.service`;
+      const cursor = await journalCursor(container());
+
+      const start = timedSystemctl(container(), 'start', service);
+      // While start waits: the job is activating, shows its step, and pings (the first ping
+      // arms systemd's watchdog, though the job is never "active").
+      const running = await pollUntil(
+        async () => {
+          const state = await showUnit(container(), service, [
+            'ActiveState',
+            'StatusText',
+            'WatchdogTimestampMonotonic',
+          ]);
+          return state.StatusText === `Step 2 of ${JOB_STEPS}` ? state : undefined;
+        },
+        { timeoutMs: 10_000, what: 'the job to report its second step' },
+      );
+      expect(running.ActiveState).toBe('activating');
+      expect(Number(running.WatchdogTimestampMonotonic)).toBeGreaterThan(0);
+      const startMs = await start;
+
+      expect(startMs).toBeGreaterThanOrEqual(JOB_STEPS * JOB_STEP_MS - 100);
+      expect(
+        await showUnit(container(), service, [
+          'Type',
+          'DynamicUser',
+          'ActiveState',
+          'Result',
+          'ExecMainStatus',
+          'NRestarts',
+        ]),
+      ).toEqual({
+        Type: 'oneshot',
+        DynamicUser: 'yes',
+        ActiveState: 'inactive',
+        Result: 'success',
+        ExecMainStatus: '0',
+        NRestarts: '0',
+      });
+      const journal = await journalSince(container(), service, cursor);
+      expect(journal).toContain(`job done after ${JOB_STEPS} steps`);
+      expect(journal).not.toMatch(KILLED);
+      console.info(`systemctl start of the job took ${Math.round(startMs)} ms`);
+    }),
+  );
+
+  it(
+    'a job whose event loop blocks is killed by the watchdog: start fails, Result=watchdog',
+    withUnitJournals(container, [`${STUCK_JOB}.service`], async () => {
+      const service = `${STUCK_JOB}.service`;
+      const cursor = await journalCursor(container());
+
+      const start = await container().exec(['systemctl', '--no-pager', 'start', service]);
+
+      expect(start.code).not.toBe(0);
+      expect(
+        await showUnit(container(), service, ['ActiveState', 'Result', 'StatusText', 'NRestarts']),
+      ).toEqual({
+        ActiveState: 'failed',
+        Result: 'watchdog',
+        StatusText: `Step 2 of ${JOB_STEPS}`,
+        NRestarts: '0',
+      });
+      const journal = await journalSince(container(), service, cursor);
+      expect(journal).toMatch(/Watchdog timeout/);
+      expect(journal).not.toContain('job done');
     }),
   );
 });
