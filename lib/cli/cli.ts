@@ -287,7 +287,7 @@ function unitOptions(
     socket: values.socket ?? false,
     instances: values.instances ?? false,
     ...reloadOption(values.reload, values['reload-kill']),
-    ...(values.oneshot ? { oneshot: true } : {}),
+    oneshot: values.oneshot ?? false,
     commandLine: commandLine(parsed),
   };
   return { options, warnings };

@@ -57,7 +57,7 @@ export interface UnitOptions {
    * that `systemctl start` waits until it has ended. `port`, `host`, `socket`, `instances` and
    * `reload` do not apply to it.
    */
-  readonly oneshot?: boolean;
+  readonly oneshot: boolean;
   /**
    * `systemctl reload` for an app with `reload: true`: `notify-reload` (systemd 253+, waits for
    * the handlers) or `kill` (`ExecReload=` sends SIGHUP, for older systemd; does not wait).

@@ -17,6 +17,7 @@ export const BASE_OPTIONS: UnitOptions = {
   ipAllow: [],
   socket: false,
   instances: false,
+  oneshot: false,
 };
 
 export interface UnitLine {
