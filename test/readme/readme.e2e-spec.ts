@@ -108,4 +108,27 @@ describe('README code blocks', () => {
     const notRun = commands.filter((command) => !ci.some((line) => line.startsWith(command)));
     expect(notRun).toEqual([]);
   });
+
+  it.each(['README.md', 'bench/README.md'])(
+    '%s links only to headings it has (as GitHub and npm name them)',
+    async (file) => {
+      const text = await readFile(join(ROOT, file), 'utf8');
+      const prose = text.replace(/```[\s\S]*?```/g, '');
+      const headings = new Set(
+        [...prose.matchAll(/^#{1,6} (.+)$/gm)].map(([, title]) => headingAnchor(title!)),
+      );
+      const links = [...prose.matchAll(/\]\(#([^)\s]+)\)/g)].map(([, anchor]) => anchor!);
+      expect(links.length).toBeGreaterThan(0);
+      expect(links.filter((anchor) => !headings.has(anchor))).toEqual([]);
+    },
+  );
 });
+
+/** A heading's anchor as GitHub (and npm) make it: lower case, punctuation dropped, spaces to '-'. */
+function headingAnchor(title: string): string {
+  return title
+    .trim()
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}\p{M}\- _]/gu, '')
+    .replaceAll(' ', '-');
+}
