@@ -107,6 +107,9 @@ export const cliMessages = {
     '--node for where it will be',
   nodeMissing: (path: string) =>
     `warning: --node ${path} does not exist on this machine; make sure it does on the target`,
+  oneshotDefaultEntry: (entry: string) =>
+    `warning: --oneshot without --entry runs ${entry}, the entry \`nest start\` runs, which is ` +
+    "usually the app's server; a job has an entry of its own: pass --entry (dist/job.js, say)",
   notifyReloadUnknown: (version: number) =>
     `warning: this machine's systemd is ${version}, which does not know Type=notify-reload ` +
     '(253 and later do): it would run the service as Type=simple, so systemctl start would not ' +

@@ -250,6 +250,7 @@ function unitOptions(
     for (const option of ['port', 'host'] as const) {
       if (values[option] !== undefined) throw usageError(cliMessages.oneshotServes(`--${option}`));
     }
+    if (values.entry === undefined) warnings.push(cliMessages.oneshotDefaultEntry(fromApp));
   }
   if (values.reload && !values['reload-kill']) {
     const version = io.systemdVersion?.();

@@ -171,15 +171,18 @@ function unitSection(options: UnitOptions, names: Names): string[] {
           `After=${names.ownSocket}`,
         ]
       : []),
-    ...comment(
-      options.oneshot
-        ? 'At most 5 starts within a minute, so that a timer or a script gone wrong cannot run ' +
-            'the job in a loop; `systemctl reset-failed` clears the count.'
-        : 'Give up after 5 starts within a minute instead of restarting forever. Every start ' +
-            'counts, `systemctl restart` too; `systemctl reset-failed` clears the count.',
-    ),
-    'StartLimitIntervalSec=60',
-    'StartLimitBurst=5',
+    // A job is not restarted, and its timer may start it every few seconds: systemd's own
+    // start limit (5 within 10 s) is enough there.
+    ...(options.oneshot
+      ? []
+      : [
+          ...comment(
+            'Give up after 5 starts within a minute instead of restarting forever. Every start ' +
+              'counts, `systemctl restart` too; `systemctl reset-failed` clears the count.',
+          ),
+          'StartLimitIntervalSec=60',
+          'StartLimitBurst=5',
+        ]),
   ];
 }
 
@@ -311,9 +314,12 @@ function restartLines(options: UnitOptions): string[] {
       ),
       'Restart=no',
       ...comment(
-        'The whole run is the start of a oneshot, so no time limit: the watchdog ends a job ' +
-          'whose event loop blocks. Bound a job that may wait for ever on I/O with a drop-in ' +
-          '(TimeoutStartSec=1h, say).',
+        'The whole run is the start of a oneshot, so no time limit' +
+          (options.watchdogSec > 0
+            ? ': the watchdog ends a job whose event loop blocks. Bound a job that may wait for ' +
+              'ever on I/O with a drop-in (TimeoutStartSec=1h, say).'
+            : ', and no watchdog to end a job whose event loop blocks: bound the run with a ' +
+              'drop-in (TimeoutStartSec=1h, say).'),
       ),
       'TimeoutStartSec=infinity',
     ];
@@ -337,16 +343,22 @@ function supervisionLines(options: UnitOptions): string[] {
     ...watchdogLines(options),
     ...restartLines(options),
     ...comment(
-      `Stop: SIGTERM. The ${options.oneshot ? 'job' : 'app'} sends STOPPING=1 at once, Nest ` +
-        "runs its shutdown hooks (with app.enableShutdownHooks(['SIGTERM', 'SIGINT'])) and " +
-        `closes the ${options.oneshot ? 'application context' : 'server'}, then exits by ` +
-        're-raising SIGTERM, which systemd counts as a clean stop.',
+      options.oneshot
+        ? 'Stop (systemctl stop during a run): SIGTERM. The job sends STOPPING=1 at once, Nest ' +
+            "runs its shutdown hooks (with app.enableShutdownHooks(['SIGTERM', 'SIGINT'])) and " +
+            'closes the application context, then exits by re-raising SIGTERM, which systemd ' +
+            'counts as a failure for a oneshot (Result=signal): the job did not finish.'
+        : "Stop: SIGTERM. The app sends STOPPING=1 at once, Nest runs its shutdown hooks (with app.enableShutdownHooks(['SIGTERM', 'SIGINT'])) and closes the server, then exits by " +
+            're-raising SIGTERM, which systemd counts as a clean stop.',
     ),
     'KillSignal=SIGTERM',
     ...comment(
       'All of that must end within TimeoutStopSec=, or systemd sends SIGKILL. ' +
         (options.oneshot
-          ? 'A job that needs longer to wind down calls systemd.extendTimeout(ms) from its hook.'
+          ? 'A job that needs longer to wind down calls systemd.extendTimeout(ms) from its ' +
+            "hook. So does a job whose app.close() outlasts WatchdogSec=: a oneshot's watchdog " +
+            'stays armed through the close (systemd ignores STOPPING=1 there, and the pings ' +
+            'end with it), and the extension holds it off too.'
           : "Long drains call systemd.extendTimeout(ms) from their hook; Nest's " +
             'forceCloseConnections: true (an option of NestFactory.create) keeps idle ' +
             'keep-alive connections from holding the close open.'),
@@ -500,14 +512,19 @@ function kernelLines(): string[] {
   ];
 }
 
+/** The watchdog in the header's list of what the unit does, if it has one. */
+function watchdogFeature(options: UnitOptions): string {
+  return options.watchdogSec > 0 ? 'a health-gated watchdog, ' : '';
+}
+
 function serviceUnit(options: UnitOptions, names: Names): GeneratedUnit {
   const lines = [
     ...header(options, names.service, [
       options.oneshot
-        ? 'A NestJS job run to completion under systemd (its progress in STATUS=, a ' +
-          'health-gated watchdog, STOPPING when it closes) and locked down as far as Node.js ' +
-          'allows.'
-        : 'A NestJS app supervised by systemd (READY when it serves, a health-gated watchdog, ' +
+        ? 'A NestJS job run to completion under systemd (its progress in STATUS=, ' +
+          `${watchdogFeature(options)}STOPPING when it closes) and locked down as far as ` +
+          'Node.js allows.'
+        : `A NestJS app supervised by systemd (READY when it serves, ${watchdogFeature(options)}` +
           'STOPPING first on shutdown) and locked down as far as Node.js allows.',
       '',
       ...installParagraphs(options, names),

@@ -50,6 +50,8 @@ export class SystemdLifecycleService
   private readonly cleanups: (() => void)[] = [];
   private rpcSubscription: Subscription | undefined;
   private hasHttpAdapter = false;
+  /** Whether the app reported a status of its own after bootstrap, before READY went out. */
+  private spokeAfterBootstrap = false;
 
   constructor(
     private readonly supervisor: SystemdSupervisor,
@@ -95,8 +97,14 @@ export class SystemdLifecycleService
     }
     // Nothing to wait for: READY after the current turn of the event loop, so that a shutdown
     // Nest held back until bootstrap was over (a signal during a slow onModuleInit) begins
-    // first, and READY is not sent at all.
-    setImmediate(() => this.conditions.bootstrapped());
+    // first, and READY is not sent at all. The app's code after `createApplicationContext()`
+    // runs in that turn: a status it reports there (a job's first step) is newer than the
+    // moment READY stands for, and READY must not cover it with its own.
+    const statusesAtBootstrap = this.supervisor.appStatusCount;
+    setImmediate(() => {
+      this.spokeAfterBootstrap = this.supervisor.appStatusCount !== statusesAtBootstrap;
+      this.conditions.bootstrapped();
+    });
   }
 
   onModuleDestroy(): void {
@@ -115,7 +123,7 @@ export class SystemdLifecycleService
       (details.length > 0
         ? details.map((detail) => detail()).join('; ')
         : systemdMessages.readyStatusContext());
-    if (!this.supervisor.ready(status)) return;
+    if (!this.supervisor.ready(this.spokeAfterBootstrap ? undefined : status)) return;
     const check = setTimeout(() => this.checkShutdownHooks(), SHUTDOWN_HOOKS_CHECK_MS).unref();
     this.cleanups.push(() => clearTimeout(check));
   }

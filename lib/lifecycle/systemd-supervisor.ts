@@ -54,6 +54,7 @@ const SHUT: ReadonlySet<SystemdPhase> = new Set(['stopping', 'stopped']);
 export class SystemdSupervisor {
   private current: SystemdPhase = 'starting';
   private appStatus: string | undefined;
+  private appStatusesReported = 0;
   private plan: WatchdogPlan | undefined;
   private timeoutUsec: bigint | undefined;
   /** The health verdict on show, which holds the app's own texts back (see {@link holdStatus}). */
@@ -133,6 +134,11 @@ export class SystemdSupervisor {
     return this.appStatus;
   }
 
+  /** How many statuses the app has reported so far: compare two readings to tell whether it spoke. */
+  get appStatusCount(): number {
+    return this.appStatusesReported;
+  }
+
   /**
    * `verdict`: the unhealthy or degraded text now on show, or undefined once health is back.
    * While one is held, the app's own `STATUS=` texts are kept (and restored later with
@@ -189,6 +195,7 @@ export class SystemdSupervisor {
     if (allowed === undefined) return false;
     if (appStatus && allowed.status !== undefined) {
       this.appStatus = allowed.status;
+      this.appStatusesReported++;
       // The health verdict on show stays until it changes; the app's text comes back then.
       if (this.heldStatus !== undefined) {
         const { status: _kept, ...rest } = allowed;

@@ -173,11 +173,23 @@ describe('the app folder', () => {
   });
 
   it("writes a job's oneshot unit with --oneshot, and repeats it in the header", () => {
-    const { code, stdout } = run(app(), 'unit', '--oneshot', '--watchdog-sec', '2');
+    const dir = app({ ...BUILT_APP, 'dist/job.js': '' });
+    const job = run(dir, 'unit', '--oneshot', '--entry', 'dist/job.js', '--watchdog-sec', '2');
+    expect(job.code).toBe(0);
+    expect(job.stderr).toBe('');
+    expect(value(job.stdout, 'Service', 'Type')).toBe('oneshot');
+    expect(value(job.stdout, 'Service', 'Environment')).toBe('NODE_ENV=production');
+    expect(value(job.stdout, 'Service', 'ExecStart')).toBe(`${NODE} ${join(dir, 'dist/job.js')}`);
+    expect(job.stdout).toContain('npx nestjs-systemd unit --oneshot --entry dist/job.js');
+  });
+
+  it('warns, and still writes, when --oneshot runs the default entry (the server)', () => {
+    const { code, stdout, stderr } = run(app(), 'unit', '--oneshot');
     expect(code).toBe(0);
     expect(value(stdout, 'Service', 'Type')).toBe('oneshot');
-    expect(value(stdout, 'Service', 'Environment')).toBe('NODE_ENV=production');
-    expect(stdout).toContain('npx nestjs-systemd unit --oneshot --watchdog-sec 2');
+    expect(stderr).toMatch(
+      /^nestjs-systemd: warning: --oneshot without --entry runs dist\/main\.js.*--entry/,
+    );
   });
 
   it('warns, and still writes, when node or the app is under a home directory', () => {

@@ -326,11 +326,30 @@ describe('--oneshot', () => {
 
   it('is not restarted, has no start limit of its own, and is watched by the watchdog', () => {
     expect(value(text, 'Service', 'Restart')).toBe('no');
+    expect(values(text, 'Unit', 'StartLimitBurst')).toEqual([]);
+    expect(values(text, 'Unit', 'StartLimitIntervalSec')).toEqual([]);
     expect(value(text, 'Service', 'TimeoutStartSec')).toBe('infinity');
     expect(value(text, 'Service', 'WatchdogSec')).toBe('2');
     expect(comments('WatchdogSec')).toContain('Result=watchdog');
     expect(value(text, 'Service', 'KillSignal')).toBe('SIGTERM');
     expect(comments('TimeoutStopSec')).not.toContain('keep-alive');
+    // systemd ignores a oneshot's STOPPING=1: its watchdog outlives the pings.
+    expect(comments('TimeoutStopSec')).toMatch(/close\(\) outlasts WatchdogSec=.*extension/);
+    // SIGTERM is a clean exit for every type but oneshot.
+    expect(comments('KillSignal')).toContain('Result=signal');
+  });
+
+  it('without a watchdog, says so and promises none', () => {
+    const unwatched = generate({ oneshot: true, watchdogSec: 0 })[0]!.text;
+    expect(values(unwatched, 'Service', 'WatchdogSec')).toEqual([]);
+    const startComment = unitLines(unwatched)
+      .filter((line) => line.key === 'TimeoutStartSec')
+      .flatMap((line) => line.comment)
+      .join(' ');
+    expect(startComment).toContain('no watchdog');
+    expect(unwatched).not.toContain('health-gated watchdog');
+    expect(service({ watchdogSec: 0 })).not.toContain('health-gated watchdog');
+    expect(service()).toContain('health-gated watchdog');
   });
 
   it("keeps the service's sandbox, and says why for every setting", () => {

@@ -31,6 +31,9 @@ class WorkerModule {}
 @Module({ imports: [ScheduleModule.forRoot(), SystemdModule.forRoot({ readyOn: 'manual' })] })
 class ManualModule {}
 
+@Module({ imports: [ScheduleModule.forRoot(), SystemdModule.forRoot({ readyOn: 'bootstrap' })] })
+class BootstrapReadyModule {}
+
 /** Options from a class, as `forRootAsync({ useClass })` takes them. */
 @Injectable()
 class SystemdOptionsFromClass implements SystemdOptionsFactory {
@@ -103,6 +106,29 @@ describe('READY=1 is sent only when the app truly serves', () => {
       await expectReady(systemd, 'Running', { timeoutMs: 1000 });
     });
   });
+
+  it.each([
+    ['auto', WorkerModule],
+    ['bootstrap', BootstrapReadyModule],
+  ] as const)(
+    "application context (readyOn '%s'): a status reported right after bootstrap stays on show",
+    async (_, module) => {
+      await withSystemdEnv(systemd.env(), async () => {
+        app = await NestFactory.createApplicationContext(module, { logger: false });
+        // A job's first step, reported before READY (sent a turn of the loop later) goes out.
+        app.get(SystemdService).status('Exporting orders');
+        await systemd.waitFor('READY=1', { timeoutMs: 1000 });
+        await sleep(100);
+        expect(systemd.messages.map((record) => record.raw)).toEqual([
+          'STATUS=Starting',
+          'STATUS=Exporting orders',
+          'READY=1',
+        ]);
+        app.get(SystemdService).status('Step 2');
+        await systemd.waitFor('STATUS=Step 2', { timeoutMs: 1000 });
+      });
+    },
+  );
 
   it('forRootAsync({ useClass }): options from the class', async () => {
     await withSystemdEnv(systemd.env(), async () => {

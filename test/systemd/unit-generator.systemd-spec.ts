@@ -36,6 +36,10 @@ const CREDENTIAL_FIXTURE = 'test/fixtures/dist/credential-app.js';
 const SECRET_PATH = '/etc/nestjs-systemd-credential/db-password';
 const JOB = 'nestjs-systemd-job';
 const STUCK_JOB = 'nestjs-systemd-stuck-job';
+const SLOW_CLOSE_JOB = 'nestjs-systemd-slow-close-job';
+const EXTENDED_CLOSE_JOB = 'nestjs-systemd-extended-close-job';
+/** A close longer than WatchdogSec=. */
+const JOB_CLOSE_MS = 3000;
 const JOB_FIXTURE = 'test/fixtures/dist/systemd-job.js';
 const JOB_STEPS = 3;
 const JOB_STEP_MS = 700;
@@ -319,9 +323,14 @@ describe("a job's unit generated with --oneshot, under a real systemd", () => {
     await access(join(REPO_DIR, JOB_FIXTURE)).catch(() => {
       throw new Error(`${JOB_FIXTURE} missing: run npm run build:fixtures`);
     });
-    for (const [name, stuck] of [
+    for (const [name, variant] of [
       [JOB, []],
       [STUCK_JOB, ['--env', 'JOB_STUCK_AT=2']],
+      [SLOW_CLOSE_JOB, ['--env', `JOB_CLOSE_MS=${JOB_CLOSE_MS}`]],
+      [
+        EXTENDED_CLOSE_JOB,
+        ['--env', `JOB_CLOSE_MS=${JOB_CLOSE_MS}`, '--env', 'JOB_EXTEND_CLOSE=1'],
+      ],
     ] as const) {
       // oxlint-disable-next-line no-await-in-loop -- two units, one after the other
       const units = await generateUnits([
@@ -336,7 +345,7 @@ describe("a job's unit generated with --oneshot, under a real systemd", () => {
         `JOB_STEPS=${JOB_STEPS}`,
         '--env',
         `JOB_STEP_MS=${JOB_STEP_MS}`,
-        ...stuck,
+        ...variant,
       ]);
       if (units.size !== 1 || !units.has(`${name}.service`)) {
         throw new Error(`--oneshot wrote ${[...units.keys()].join(', ')}, not ${name}.service`);
@@ -415,6 +424,35 @@ describe("a job's unit generated with --oneshot, under a real systemd", () => {
       const journal = await journalSince(container(), service, cursor);
       expect(journal).toMatch(/Watchdog timeout/);
       expect(journal).not.toContain('job done');
+    }),
+  );
+
+  it(
+    "a close longer than WatchdogSec=: the oneshot's watchdog outlives STOPPING=1, and kills it",
+    withUnitJournals(container, [`${SLOW_CLOSE_JOB}.service`], async () => {
+      const service = `${SLOW_CLOSE_JOB}.service`;
+      const start = await container().exec(['systemctl', '--no-pager', 'start', service]);
+
+      expect(start.code).not.toBe(0);
+      expect(await showUnit(container(), service, ['Result'])).toEqual({ Result: 'watchdog' });
+    }),
+  );
+
+  it(
+    'the same close after systemd.extendTimeout(): the extension holds the watchdog off too',
+    withUnitJournals(container, [`${EXTENDED_CLOSE_JOB}.service`], async () => {
+      const service = `${EXTENDED_CLOSE_JOB}.service`;
+      const cursor = await journalCursor(container());
+      const startMs = await timedSystemctl(container(), 'start', service);
+
+      expect(startMs).toBeGreaterThanOrEqual(JOB_STEPS * JOB_STEP_MS + JOB_CLOSE_MS - 100);
+      expect(await showUnit(container(), service, ['Result', 'ExecMainStatus'])).toEqual({
+        Result: 'success',
+        ExecMainStatus: '0',
+      });
+      expect(await journalSince(container(), service, cursor)).toContain(
+        `flushed after ${JOB_CLOSE_MS} ms`,
+      );
     }),
   );
 });
