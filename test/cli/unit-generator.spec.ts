@@ -18,13 +18,17 @@ function service(overrides: Partial<UnitOptions> = {}): string {
   return generate(overrides)[0]!.text;
 }
 
+/** The comment lines above `key`'s settings in `text`, joined. */
+function commentsAbove(text: string, key: string): string {
+  return unitLines(text)
+    .filter((line) => line.key === key)
+    .flatMap((line) => line.comment)
+    .join(' ');
+}
+
 describe('the generated service unit', () => {
   const text = service();
-  const comments = (key: string) =>
-    unitLines(text)
-      .filter((line) => line.key === key)
-      .flatMap((line) => line.comment)
-      .join(' ');
+  const comments = (key: string) => commentsAbove(text, key);
 
   it('is one file, <name>.service', () => {
     expect(generate().map((unit) => unit.fileName)).toEqual(['my-app.service']);
@@ -302,11 +306,7 @@ describe('--instances', () => {
 describe('--oneshot', () => {
   const units = generate({ oneshot: true, watchdogSec: 2, entryPath: '/opt/my-app/dist/job.js' });
   const text = units[0]!.text;
-  const comments = (key: string) =>
-    unitLines(text)
-      .filter((line) => line.key === key)
-      .flatMap((line) => line.comment)
-      .join(' ');
+  const comments = (key: string) => commentsAbove(text, key);
 
   it("is one service unit of Type=oneshot that still hears the job's notifications", () => {
     expect(units.map((unit) => unit.fileName)).toEqual(['my-app.service']);
@@ -342,11 +342,7 @@ describe('--oneshot', () => {
   it('without a watchdog, says so and promises none', () => {
     const unwatched = generate({ oneshot: true, watchdogSec: 0 })[0]!.text;
     expect(values(unwatched, 'Service', 'WatchdogSec')).toEqual([]);
-    const startComment = unitLines(unwatched)
-      .filter((line) => line.key === 'TimeoutStartSec')
-      .flatMap((line) => line.comment)
-      .join(' ');
-    expect(startComment).toContain('no watchdog');
+    expect(commentsAbove(unwatched, 'TimeoutStartSec')).toContain('no watchdog');
     expect(unwatched).not.toContain('health-gated watchdog');
     expect(service({ watchdogSec: 0 })).not.toContain('health-gated watchdog');
     expect(service()).toContain('health-gated watchdog');
