@@ -362,6 +362,14 @@ describe("a job's unit generated with --oneshot, under a real systemd", () => {
       const cursor = await journalCursor(container());
 
       const start = timedSystemctl(container(), 'start', service);
+      // Its first step, reported right after bootstrap, shows for the whole step: READY, sent
+      // a turn of the loop later, does not cover it with "Running".
+      await pollUntil(
+        async () =>
+          (await showUnit(container(), service, ['StatusText'])).StatusText ===
+            `Step 1 of ${JOB_STEPS}` || undefined,
+        { timeoutMs: 10_000, intervalMs: 50, what: 'the job to show its first step' },
+      );
       // While start waits: the job is activating, shows its step, and pings (the first ping
       // arms systemd's watchdog, though the job is never "active").
       const running = await pollUntil(
