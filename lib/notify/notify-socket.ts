@@ -14,7 +14,10 @@ export interface NotifySocketOptions {
   /**
    * Close the socket after this many ms without traffic, unless it is held open
    * ({@link NotifySocket.hold}). unix-dgram's socket keeps the event loop alive and cannot be
-   * unref'd, so an idle socket must not outlive the app. Default 1000.
+   * unref'd, so an idle socket must not outlive the app. Default 100: a process that notifies
+   * and then ends by itself (a script using `SystemdNotifier` alone, a job) ends that long after
+   * its last message; the next message after an idle close opens a fresh socket, the
+   * `socket(2)` that libsystemd makes for every message.
    */
   readonly idleCloseMs?: number;
   /** Upper bound on undelivered datagrams kept for retry. Default 128. */
@@ -81,7 +84,7 @@ export class NotifySocket {
     private readonly log: RateLimitedLogger,
     options: NotifySocketOptions = {},
   ) {
-    this.idleCloseMs = options.idleCloseMs ?? 1000;
+    this.idleCloseMs = options.idleCloseMs ?? 100;
     this.maxQueued = options.maxQueued ?? 128;
   }
 

@@ -324,9 +324,16 @@ describe('a process that uses the notifier', () => {
     ]);
   });
 
+  it('ends soon after its last message when it never closes the notifier: the idle socket closes', async () => {
+    await runToExit('no-close');
+    const lastArrival = systemd.messages.at(-1)?.receivedAt ?? Number.NaN;
+    // The idle socket closes 100 ms after the last message; at 1 s (the old default) this fails.
+    expect(performance.now() - lastArrival).toBeLessThan(600);
+  });
+
   it('keeps a held socket open past the idle close, and exits once it is released', async () => {
     await runToExit('hold');
-    // Without the hold the socket closes after 1 s idle, nothing else keeps the process
+    // Without the hold the socket closes after 100 ms idle, nothing else keeps the process
     // alive, and it exits before the 1.5 s timer can send this.
     expect(systemd.messages.map((record) => record.raw)).toEqual([
       'READY=1\nSTATUS=fixture ready',
@@ -342,8 +349,8 @@ describe('a process that uses the notifier', () => {
       'STOPPING=1',
       'STATUS=late',
     ]);
-    // A socket reopened for the late message and left to its 1 s idle close would hold the
-    // process a second more; node itself starts and sends in about a third of one.
+    // A socket reopened for the late message and left to its idle close would hold the
+    // process 100 ms more; node itself starts and sends in about a third of a second.
     expect(performance.now() - started).toBeLessThan(1200);
   });
 });
