@@ -55,7 +55,8 @@ export const systemdMessages = {
       ? 'health checks pass again, watchdog pings resumed'
       : 'health checks pass again, no longer degraded',
   triggering: (failures: number) =>
-    `${failures} consecutive unhealthy rounds: sending WATCHDOG=trigger for an immediate restart`,
+    `${failures === 1 ? 'an unhealthy round' : `${failures} consecutive unhealthy rounds`}: ` +
+    'sending WATCHDOG=trigger for an immediate restart',
   tickOverlap: () => 'previous health round still running; this watchdog tick is skipped',
   noShutdownHooks: () =>
     'running under systemd without shutdown hooks: SIGTERM will kill the process without STOPPING=1 ' +

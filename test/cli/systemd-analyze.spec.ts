@@ -23,6 +23,13 @@ function systemdAnalyzeVersion(): string | undefined {
 const version = systemdAnalyzeVersion();
 const describeIf = version === undefined ? describe.skip : describe;
 
+/**
+ * verify opens each man: link of Documentation= with man(1), as on a user's server. Where man
+ * cannot find systemd's own pages (no man-db) that check says nothing about the unit: `--man=no`.
+ */
+const MAN_CHECK = spawnSync('man', ['-w', 'systemd.service.5']).status === 0 ? [] : ['--man=no'];
+if (MAN_CHECK.length > 0) console.warn('systemd-analyze verify: man pages not checked (no man)');
+
 const root = mkdtempSync(join(tmpdir(), 'nestjs-systemd-unit-analyze-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
@@ -98,7 +105,9 @@ describeIf('generated units under systemd-analyze', () => {
 
     it('passes systemd-analyze verify without a word', () => {
       const files = units.map((unit) => unit.fileName);
-      const { status, output } = analyze(['verify', '--man=no', ...files], dir);
+      // Its man: links too: sd_notify(3) comes with libsystemd's headers, which this host may
+      // lack, as most servers do; verify failed on it ("Command 'man sd_notify(3)' failed").
+      const { status, output } = analyze(['verify', ...MAN_CHECK, ...files], dir);
       expect(output).toBe('');
       expect(status).toBe(0);
     });

@@ -18,6 +18,8 @@ const blocks = readReadmeBlocks(await readFile(join(ROOT, 'README.md'), 'utf8'))
 const withRole = (role: ReadmeBlock['role']): ReadmeBlock[] =>
   blocks.filter((block) => block.role === role);
 const where = (block: ReadmeBlock): string => `README.md:${block.line}`;
+const esmFile = (file: string): string =>
+  withRole('esm').find((block) => block.file === file)?.code ?? '';
 
 describe('README code blocks', () => {
   // Inside the repository, so 'nestjs-systemd' resolves to the built package by self-reference.
@@ -26,11 +28,9 @@ describe('README code blocks', () => {
   beforeAll(async () => {
     workDir = await mkdtemp(join(ROOT, '.readme-check-'));
     await mkdir(join(workDir, 'src'));
-    // A user's tsconfig: nodenext ESM with Nest's decorators, resolving the package's exports.
-    await copyFile(
-      new URL('../user-app.tsconfig.json', import.meta.url),
-      join(workDir, 'tsconfig.json'),
-    );
+    // The README's own tsconfig: nodenext ESM with Nest's decorators, resolving the package's
+    // exports.
+    await writeFile(join(workDir, 'tsconfig.json'), esmFile('tsconfig.json'));
     await copyFile(
       new URL('./fragment-prelude.ts', import.meta.url),
       join(workDir, 'src/fragment-prelude.ts'),
@@ -55,8 +55,13 @@ describe('README code blocks', () => {
     // Taken from here by test/pack/apps.mjs, which fails if one is missing.
     const commonjsFiles = withRole('commonjs').map((block) => block.file);
     expect(commonjsFiles).toEqual(['main.ts', 'app.module.spec.ts']);
-    expect(withRole('esm').map((block) => block.file)).toEqual(['jest.json']);
+    expect(withRole('esm').map((block) => block.file)).toEqual(['tsconfig.json', 'jest.json']);
     expect(withRole('fragment').length).toBeGreaterThanOrEqual(2);
+  });
+
+  it("gives the tsconfig the packaging test's ES module app is compiled with", async () => {
+    const used = await readFile(new URL('../user-app.tsconfig.json', import.meta.url), 'utf8');
+    expect(JSON.parse(esmFile('tsconfig.json'))).toEqual(JSON.parse(used));
   });
 
   it('has TypeScript that compiles against the built package', async () => {
