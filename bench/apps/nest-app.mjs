@@ -121,7 +121,7 @@ const rawTransport = await phase('importRawNotify', async () =>
 /**
  * The floor, as an app would write it by hand: a socket per message, READY=1 or STOPPING=1
  * sent to NOTIFY_SOCKET, and the socket closed. The module opens its socket at its first
- * message too (and again after 100 ms idle), so both sides create one for each datagram measured.
+ * message too (and again after 1 s idle), so both sides create one for each datagram measured.
  * @param {UnixDgram} transport @param {string} text
  */
 function rawNotify(transport, text) {

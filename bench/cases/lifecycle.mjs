@@ -97,7 +97,7 @@ import { measureWarmLifecycles } from '../lib/warm-lifecycles.mjs';
 
 /** WatchdogSec=10 as in the README's systemd-run example: pings every 5 s, none during a start. */
 const WATCHDOG_USEC = '10000000';
-/** Long past the module's idle close (100 ms); SIGTERM comes after this much, before the 5 s ping. */
+/** The module's socket closes after 1 s idle; SIGTERM comes after this much, before the 5 s ping. */
 const IDLE_MS = 1500;
 /**
  * The module's and the floor's apps alike have a module whose onModuleDestroy takes this

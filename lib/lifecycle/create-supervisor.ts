@@ -31,17 +31,29 @@ function silentNotifier(): SystemdNotifier {
   return new SystemdNotifier({ env: {}, logger: quiet });
 }
 
+/**
+ * The module's notify socket idles a second before it closes, not the protocol layer's 100 ms:
+ * the socket `STATUS=Starting` opened is then still open when READY goes out in an app that
+ * bootstraps within a second, and READY leaves with one send(2) (see bench case 2). It does not
+ * hold a finished app: the module closes its socket itself when Nest shuts down.
+ */
+const MODULE_SOCKET = { idleCloseMs: 1000 } as const;
+
 /** The notifier for this process's role: silent for a child, watchdog kept behind a wrapper. */
 function createNotifier(options: ResolvedSystemdOptions, logger: Logger): SystemdNotifier {
   const role = processRole(options.sendMainPid);
   switch (role.role) {
     case 'main':
-      return new SystemdNotifier({ unsetEnvironment: options.unsetEnvironment, logger });
+      return new SystemdNotifier({
+        unsetEnvironment: options.unsetEnvironment,
+        logger,
+        socket: MODULE_SOCKET,
+      });
     case 'behind-wrapper': {
       // WATCHDOG_PID names the wrapper, which the MAINPID= sent with READY replaces: the
       // watchdog is this process's to keep.
       const env = { ...process.env, WATCHDOG_PID: undefined };
-      const notifier = new SystemdNotifier({ env, logger });
+      const notifier = new SystemdNotifier({ env, logger, socket: MODULE_SOCKET });
       if (options.unsetEnvironment) unsetSupervisionEnvironment();
       return notifier;
     }

@@ -5,6 +5,8 @@ import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { ScheduleModule } from '@nestjs/schedule';
 import type { AddressInfo } from 'node:net';
 import type { SystemdModuleOptions } from '../../lib/options/systemd-options.interface.js';
+import type { SystemdSupervision } from '../../lib/supervision.provider.js';
+import { SYSTEMD_SUPERVISION } from '../../lib/systemd.constants.js';
 import { SystemdModule } from '../../lib/systemd.module.js';
 import type { SystemdOptionsFactory } from '../../lib/systemd.module-definition.js';
 import { SystemdService } from '../../lib/systemd.service.js';
@@ -97,6 +99,24 @@ describe('READY=1 is sent only when the app truly serves', () => {
       const { ready } = await expectReady(systemd, `Listening on 127.0.0.1:${port}`);
       expect(ready).toBe(record);
       expect(systemd.received('READY=1')).toHaveLength(1);
+    });
+  });
+
+  it('keeps the socket STATUS=Starting opened through a bootstrap of half a second, for READY', async () => {
+    await withSystemdEnv(systemd.env(), async () => {
+      const http = await NestFactory.create(HttpAppModule, { logger: false });
+      app = http;
+      await http.init();
+      await sleep(500); // an app's own awaits between create() and listen()
+      // Internals, read only: READY then leaves with one send(2), no socket(2) before it. With
+      // the protocol layer's 100 ms idle close (not the module's second) it was closed here.
+      const supervision = http.get<SystemdSupervision>(SYSTEMD_SUPERVISION);
+      const notifier = supervision.supervisor as unknown as {
+        notifier: { socket?: { isOpen: boolean } };
+      };
+      expect(notifier.notifier.socket?.isOpen).toBe(true);
+      await http.listen(0, '127.0.0.1');
+      await systemd.waitFor('READY=1');
     });
   });
 

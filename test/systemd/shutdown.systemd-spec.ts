@@ -100,7 +100,7 @@ describe('stopping under a real systemd', () => {
     'after a daemon-reexec, STOPPING=1 still reaches systemd on the socket held open since READY',
     withUnitJournals(container, [SLOW], async () => {
       const cursor = await startFresh(container(), SLOW);
-      // Long past the 100 ms after which an idle notify socket closes: this one is held open
+      // Past the 1 s after which an idle notify socket would have closed: this one is held open
       // while the app's server listens, and stays connected to systemd's notify socket.
       await new Promise((resolve) => setTimeout(resolve, 1500));
       await container().systemctl('daemon-reexec');
