@@ -168,7 +168,7 @@ export class SystemdNotifier {
 
   /**
    * Keeps the notify socket open between messages until the returned function is called,
-   * rather than closing it after 100 ms without traffic. Call it while something else keeps
+   * rather than closing it when idle (after 100 ms by default). Call it while something else keeps
    * the process alive (a listening server): the open socket would otherwise keep a finished
    * process from exiting. The next message (`STOPPING=1` at a signal) then leaves with one
    * send(2) on the connected socket instead of a socket(2) and a sendto(2).

@@ -424,7 +424,7 @@ async function unnamedDatagramSockets(pid: number): Promise<number> {
 
 describe('the notify socket while the HTTP server listens', () => {
   it.concurrent(
-    'stays open past its idle close, and STOPPING=1 leaves on it at SIGTERM',
+    'stays open past its 1 s idle close, and STOPPING=1 leaves on it at SIGTERM',
     async () => {
       await withShape(
         'serving',
