@@ -121,7 +121,7 @@ export function loadUnixDgram(): UnixDgramModule | Error {
     // start about 0.2 ms more. The URL where there is no path (a bundler that sets only it).
     const from = (import.meta.filename as string | undefined) ?? import.meta.url;
     const require = process.getBuiltinModule('node:module').createRequire(from);
-    loaded = loadUnixDgramAddon(require) ?? (require('unix-dgram') as UnixDgramModule);
+    loaded = loadUnixDgramAddon(require, from) ?? (require('unix-dgram') as UnixDgramModule);
   } catch (error) {
     const message = (error as Error).message;
     // Node's own words for an addon built for another Node (a switch of Node after install).

@@ -4,7 +4,7 @@
 // own, with a copy of unix-dgram whose version the test sets: which files Node loaded tells the
 // path taken, and the datagram's arrival that it works.
 import { execFile } from 'node:child_process';
-import { cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -56,16 +56,16 @@ describe('the unix-dgram transport', () => {
   });
   afterEach(() => systemd.close());
 
-  async function setVersion(version: string): Promise<void> {
-    const manifest = join(dir, 'node_modules', 'unix-dgram', 'package.json');
+  async function setVersion(version: string, modules = join(dir, 'node_modules')): Promise<void> {
+    const manifest = join(modules, 'unix-dgram', 'package.json');
     const pkg = JSON.parse(await readFile(manifest, 'utf8')) as { version: string };
     await writeFile(manifest, JSON.stringify({ ...pkg, version }));
   }
 
-  async function send(): Promise<{ front: boolean; addon: boolean }> {
+  async function send(env: NodeJS.ProcessEnv = {}): Promise<{ front: boolean; addon: boolean }> {
     const { stdout, stderr } = await run(process.execPath, ['--input-type=module', '-e', SCRIPT], {
       cwd: dir,
-      env: { ...process.env, ...systemd.env() },
+      env: { ...process.env, ...systemd.env(), ...env },
     });
     expect(stderr).toBe('');
     await systemd.waitFor((record) => record.raw === 'READY=1\nSTATUS=sent');
@@ -80,5 +80,34 @@ describe('the unix-dgram transport', () => {
   it("any other version: through the package's own front", async () => {
     await setVersion('2.1.0');
     await expect(send()).resolves.toEqual({ front: true, addon: true });
+  });
+
+  // The package is looked for in the node_modules folders above the library before Node's
+  // resolver is asked; the one found must be the one the resolver would find.
+  it('a copy inside the package wins over the hoisted one, as for require()', async () => {
+    await setVersion('2.0.7');
+    const nested = join(dir, 'node_modules', 'nestjs-systemd', 'node_modules');
+    await mkdir(nested, { recursive: true });
+    await cp(join(dir, 'node_modules', 'unix-dgram'), join(nested, 'unix-dgram'), {
+      recursive: true,
+    });
+    try {
+      await setVersion('2.1.0', nested);
+      await expect(send()).resolves.toEqual({ front: true, addon: true });
+    } finally {
+      await rm(nested, { recursive: true, force: true });
+    }
+  });
+
+  it('a package that no node_modules folder holds is still found where Node finds it', async () => {
+    await setVersion('2.0.7');
+    const elsewhere = join(dir, 'elsewhere');
+    await mkdir(elsewhere, { recursive: true });
+    await rename(join(dir, 'node_modules', 'unix-dgram'), join(elsewhere, 'unix-dgram'));
+    try {
+      await expect(send({ NODE_PATH: elsewhere })).resolves.toEqual({ front: false, addon: true });
+    } finally {
+      await rename(join(elsewhere, 'unix-dgram'), join(dir, 'node_modules', 'unix-dgram'));
+    }
   });
 });
