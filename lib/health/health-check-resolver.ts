@@ -9,6 +9,7 @@ type Token = Type | Abstract<unknown>;
 interface Checkable {
   readonly healthIndicatorName?: unknown;
   readonly name?: unknown;
+  readonly critical?: unknown;
   isHealthy?: () => unknown;
   check?: () => unknown;
 }
@@ -32,6 +33,11 @@ function nameOf(instance: Checkable, fallback: string): string {
   }
   const constructorName = (instance as object).constructor?.name;
   return constructorName && constructorName !== 'Object' ? constructorName : fallback;
+}
+
+/** Only an explicit `critical: false` spares the pings (options validation checked the type). */
+function isCritical(instance: Checkable): boolean {
+  return instance.critical !== false;
 }
 
 /** The provider registered under `token` anywhere in the app, and whether its tree is static. */
@@ -81,13 +87,16 @@ export function resolveHealthChecks(
         return {
           name: unique(nameOf(instance, entry.name)),
           run: () => invoke(instance, entry.name),
+          critical: isCritical(instance),
         };
       }
       if (provider) {
         // Request-scoped or transient: a fresh instance in a fresh context every round, as a
-        // request would get. Its own name is known once the first one exists.
+        // request would get. Its own name, and whether it is critical, are known once the first
+        // one exists (before the gate reads them for that round).
         const check = {
           name: unique(entry.name),
+          critical: true,
           named: false,
           run: async (): Promise<unknown> => {
             const instance: unknown = await moduleRef.resolve(
@@ -97,6 +106,7 @@ export function resolveHealthChecks(
             );
             if (!check.named && isCheckable(instance)) {
               check.named = true;
+              check.critical = isCritical(instance);
               const own = nameOf(instance, entry.name);
               if (own !== entry.name) check.name = unique(own);
             }
@@ -107,10 +117,14 @@ export function resolveHealthChecks(
       }
       if (looksLikeClass(entry)) throw new Error(systemdMessages.indicatorNotFound(entry.name));
       const check = entry as () => unknown;
-      return { name: unique(entry.name || fallback), run: () => check() };
+      return { name: unique(entry.name || fallback), run: () => check(), critical: true };
     }
     if (isCheckable(entry)) {
-      return { name: unique(nameOf(entry, fallback)), run: () => invoke(entry, fallback) };
+      return {
+        name: unique(nameOf(entry, fallback)),
+        run: () => invoke(entry, fallback),
+        critical: isCritical(entry),
+      };
     }
     throw new Error(systemdMessages.indicatorWithoutCheck(fallback));
   });

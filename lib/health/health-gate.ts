@@ -4,10 +4,12 @@ import {
   type SystemdHealthVerdict,
 } from './health-verdict.js';
 
-/** A resolved check: a name for messages and the call that runs it. */
+/** A resolved check: a name for messages, the call that runs it, and whether it may withhold pings. */
 export interface HealthCheck {
   readonly name: string;
   readonly run: () => unknown;
+  /** False: its failure degrades the round instead (see `NamedSystemdHealthCheck.critical`). */
+  readonly critical: boolean;
 }
 
 /** The outcome of one round of checks: the worst verdict, and each check's own. */
@@ -86,7 +88,14 @@ export class HealthGate {
       timer = setTimeout(expire, Math.max(0, left), TIMED_OUT).unref();
     });
     try {
-      const verdicts = await Promise.all(this.checks.map((check) => this.runOne(check, deadline)));
+      const verdicts = await Promise.all(
+        this.checks.map(async (check): Promise<SystemdHealthVerdict> => {
+          const verdict = await this.runOne(check, deadline);
+          return verdict.status === 'down' && !check.critical
+            ? { status: 'degraded', reason: verdict.reason }
+            : verdict;
+        }),
+      );
       const checks: Record<string, SystemdHealthVerdict> = {};
       verdicts.forEach((verdict, i) => {
         checks[this.checks[i]!.name] = verdict;

@@ -22,12 +22,22 @@ export type SystemdHealthCheckFunction = () => unknown;
 export interface SystemdHealthIndicator {
   /** Shown in `STATUS=` when the check fails. Defaults to the class name. */
   readonly healthIndicatorName?: string;
+  /** As {@link NamedSystemdHealthCheck.critical}. Default true. */
+  readonly critical?: boolean;
   isHealthy(): unknown;
 }
 
 /** A check with a name to show in `STATUS=` when it fails; `check` is called as a method. */
 export interface NamedSystemdHealthCheck {
   readonly name: string;
+  /**
+   * `false` for a check whose failure a restart cannot fix, such as a remote database being
+   * down: when it fails (down, throws, or misses the deadline) the round is degraded rather
+   * than down, so `STATUS=` says so and the watchdog pings go on. Gated on it, systemd would
+   * restart the service over and over while the database is away, until `StartLimitBurst=`
+   * leaves it failed. Default true.
+   */
+  readonly critical?: boolean;
   check(): unknown;
 }
 

@@ -91,6 +91,10 @@ export function resolveSystemdOptions(options: SystemdModuleOptions = {}): Resol
         entry,
       );
     }
+    const critical: unknown = typeof entry === 'object' ? entry.critical : undefined;
+    if (critical !== undefined && typeof critical !== 'boolean') {
+      fail(`healthIndicators[${i}].critical`, 'true or false', critical);
+    }
   });
   const { watchdogIntervalMs: period, healthCheckTimeoutMs: deadline } = options;
   // Whatever systemd's timeout: a round of checks must end before the next one starts.

@@ -117,6 +117,10 @@ describe('bootstrap fails clearly on misconfiguration', () => {
     [{ watchdogIntervalMs: NaN }, /"watchdogIntervalMs" must be a positive integer, got NaN$/],
     [{ healthCheckTimeoutMs: 10n }, /"healthCheckTimeoutMs" must be a positive integer, got 10$/],
     [{ healthIndicators: [42] }, /option "healthIndicators\[0\]" must be a function/],
+    [
+      { healthIndicators: [{ name: 'db', check: () => true, critical: 'no' }] },
+      /option "healthIndicators\[0\]\.critical" must be true or false, got "no"/,
+    ],
     [{ stoppingStatus: 5 }, /option "stoppingStatus" must be a string/],
   ])('with invalid option %j', async (options, message) => {
     @Module({ imports: [ScheduleModule.forRoot(), SystemdModule.forRoot(options as never)] })
