@@ -4,7 +4,7 @@ import {
   type SystemdHealthVerdict,
 } from './health-verdict.js';
 
-/** A resolved check: a name for messages, the call that runs it, and whether it may withhold pings. */
+/** A resolved check: a name for messages, the call that runs it, whether it may withhold pings. */
 export interface HealthCheck {
   readonly name: string;
   readonly run: () => unknown;
