@@ -44,11 +44,12 @@ export const notifyMessages = {
   transportUnavailable: (detail: string) =>
     `the unix-dgram native addon could not be loaded (${detail}). ` +
     'Its install script must be allowed: npm "allowScripts": {"unix-dgram": true}, ' +
-    'pnpm "onlyBuiltDependencies": ["unix-dgram"], then reinstall',
+    'pnpm "onlyBuiltDependencies": ["unix-dgram"], then reinstall (pnpm install --force: ' +
+    'a plain pnpm install or pnpm rebuild does not build it)',
   addonForOtherNode: (built: string, needed: string) =>
     `the unix-dgram native addon was built for another Node.js (NODE_MODULE_VERSION ${built}; ` +
     `this one, ${process.version}, needs ${needed}). Rebuild it with this Node.js: ` +
-    'npm rebuild unix-dgram (pnpm rebuild unix-dgram), or reinstall',
+    'npm rebuild unix-dgram (pnpm: pnpm install --force), or reinstall',
   notNotifying: (reason: string) => `systemd will not be notified: ${reason}`,
   workerThread: () =>
     'loaded in a worker thread: notifications are only sent from the main thread ' +

@@ -128,7 +128,8 @@ export function loadUnixDgram(): UnixDgramModule | Error {
     const abi = /NODE_MODULE_VERSION (\d+)\.[\s\S]*NODE_MODULE_VERSION (\d+)\./.exec(message);
     // Otherwise the `bindings` package lists every path it tried, one per line: the first line
     // says enough, and the fix must stay in the one line the journal records.
-    const [reason] = message.split('\n', 1);
+    // Its first line ends in "Tried:", with nothing after it once cut there.
+    const [reason] = message.split('\n', 1).map((line) => line.replace(/\s*Tried:$/, ''));
     loaded = new Error(
       abi
         ? notifyMessages.addonForOtherNode(abi[1]!, abi[2]!)
