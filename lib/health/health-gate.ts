@@ -88,13 +88,12 @@ export class HealthGate {
       timer = setTimeout(expire, Math.max(0, left), TIMED_OUT).unref();
     });
     try {
-      const verdicts = await Promise.all(
-        this.checks.map(async (check): Promise<SystemdHealthVerdict> => {
-          const verdict = await this.runOne(check, deadline);
-          return verdict.status === 'down' && !check.critical
-            ? { status: 'degraded', reason: verdict.reason }
-            : verdict;
-        }),
+      const settled = await Promise.all(this.checks.map((check) => this.runOne(check, deadline)));
+      // A check that is not critical cannot withhold the pings: its failure degrades the round.
+      const verdicts = settled.map((verdict, i): SystemdHealthVerdict =>
+        verdict.status === 'down' && !this.checks[i]!.critical
+          ? { status: 'degraded', reason: verdict.reason }
+          : verdict,
       );
       const checks: Record<string, SystemdHealthVerdict> = {};
       verdicts.forEach((verdict, i) => {
