@@ -48,6 +48,10 @@ export const cliMessages = {
   oneshotServes: (option: string) =>
     `--oneshot and ${option} do not go together: --oneshot writes the unit of a job that runs ` +
     'to completion and serves nothing (no port, no socket, no reload); leave one of them out',
+  noPortListens: (option: string) =>
+    `--no-port and ${option} do not go together: --no-port writes the unit of an app without ` +
+    'an HTTP server (a microservice on a broker, a worker), so there is no PORT, HOST or ' +
+    'socket to give it; leave one of them out',
   reloadTwice: () =>
     '--reload and --reload-kill are two ways to the same reload: --reload on systemd 253 and ' +
     'later (systemctl reload waits for the handlers), --reload-kill before 253',

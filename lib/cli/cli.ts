@@ -53,6 +53,8 @@ Listening:
   --socket                 also write NAME.socket: systemd binds the port and passes it
   --instances              template units NAME@.service and NAME@.socket (ReusePort=yes): several
                            instances on one port, restarted one at a time
+  --no-port                no HTTP server (a microservice on a broker, a worker): no PORT or
+                           HOST, traffic with localhost and --ip-allow only
 
 Supervision:
   --watchdog-sec N         WatchdogSec= (default ${UNIT_DEFAULTS.watchdogSec}; 0 for none)
@@ -88,6 +90,7 @@ Examples:
   npx nestjs-systemd unit --working-directory /opt/my-app --node /usr/bin/node \\
     --credential db-password=/etc/my-app/db-password --ip-allow 10.0.0.5 --out deploy
   npx nestjs-systemd unit --instances --port 3000 --out /etc/systemd/system
+  npx nestjs-systemd unit --no-port --ip-allow 10.0.0.7 --name orders-worker
   npx nestjs-systemd unit --oneshot --entry dist/job.js --name my-job > my-job.service
 `;
 
@@ -107,6 +110,7 @@ const OPTIONS = {
   reload: { type: 'boolean' },
   'reload-kill': { type: 'boolean' },
   oneshot: { type: 'boolean' },
+  'no-port': { type: 'boolean' },
   user: { type: 'string' },
   'state-directory': { type: 'string' },
   'cache-directory': { type: 'string' },
@@ -252,6 +256,11 @@ function unitOptions(
     }
     if (values.entry === undefined) warnings.push(cliMessages.oneshotDefaultEntry(fromApp));
   }
+  if (values['no-port']) {
+    for (const option of ['port', 'host'] as const) {
+      if (values[option] !== undefined) throw usageError(cliMessages.noPortListens(`--${option}`));
+    }
+  }
   if (values.reload && !values['reload-kill']) {
     const version = io.systemdVersion?.();
     if (version !== undefined && version < NOTIFY_RELOAD_SINCE) {
@@ -289,6 +298,7 @@ function unitOptions(
     instances: values.instances ?? false,
     ...reloadOption(values.reload, values['reload-kill']),
     oneshot: values.oneshot ?? false,
+    noPort: values['no-port'] ?? false,
     commandLine: commandLine(parsed),
   };
   return { options, warnings };

@@ -1,7 +1,7 @@
 // The pure half of `nestjs-systemd unit`: options in, unit files out. No file system, no
 // process state; the command line around it is cli.ts.
 import { isIP } from 'node:net';
-import { checkUnitOptions, isLoopbackHost, type UnitOptions } from './unit-options.js';
+import { checkUnitOptions, isLoopbackHost, servesPort, type UnitOptions } from './unit-options.js';
 
 /** One file to write: its name (`my-app.service`) and its whole text. */
 export interface GeneratedUnit {
@@ -229,7 +229,16 @@ function typeLines(options: UnitOptions): string[] {
 }
 
 function listenLines(options: UnitOptions, names: Names): string[] {
-  if (options.oneshot) return ['Environment=NODE_ENV=production'];
+  if (options.noPort && !options.oneshot) {
+    return [
+      ...comment(
+        'No PORT or HOST: the app has no HTTP server of its own. A transport that listens (TCP, ' +
+          "gRPC) takes its address from the app's own variables (--env).",
+      ),
+      'Environment=NODE_ENV=production',
+    ];
+  }
+  if (!servesPort(options)) return ['Environment=NODE_ENV=production'];
   const why =
     options.socket || options.instances
       ? `The app serves the socket that ${names.ownSocket} passes: with nestjs-systemd/activation, await ` +
@@ -350,8 +359,9 @@ function supervisionLines(options: UnitOptions): string[] {
             "runs its shutdown hooks (with app.enableShutdownHooks(['SIGTERM', 'SIGINT'])) and " +
             'closes the application context, then exits by re-raising SIGTERM, which systemd ' +
             'counts as a failure for a oneshot (Result=signal): the job did not finish.'
-        : "Stop: SIGTERM. The app sends STOPPING=1 at once, Nest runs its shutdown hooks (with app.enableShutdownHooks(['SIGTERM', 'SIGINT'])) and closes the server, then exits by " +
-            're-raising SIGTERM, which systemd counts as a clean stop.',
+        : "Stop: SIGTERM. The app sends STOPPING=1 at once, Nest runs its shutdown hooks (with app.enableShutdownHooks(['SIGTERM', 'SIGINT'])) and closes " +
+            `${options.noPort ? 'its transports' : 'the server'}, then exits by re-raising ` +
+            'SIGTERM, which systemd counts as a clean stop.',
     ),
     'KillSignal=SIGTERM',
     ...comment(
@@ -361,9 +371,11 @@ function supervisionLines(options: UnitOptions): string[] {
             "hook. So does a job whose app.close() outlasts WatchdogSec=: a oneshot's watchdog " +
             'stays armed through the close (systemd ignores STOPPING=1 there, and the pings ' +
             'end with it), and the extension holds it off too.'
-          : "Long drains call systemd.extendTimeout(ms) from their hook; Nest's " +
-            'forceCloseConnections: true (an option of NestFactory.create) keeps idle ' +
-            'keep-alive connections from holding the close open.'),
+          : options.noPort
+            ? 'Long drains (the messages in hand) call systemd.extendTimeout(ms) from their hook.'
+            : "Long drains call systemd.extendTimeout(ms) from their hook; Nest's " +
+              'forceCloseConnections: true (an option of NestFactory.create) keeps idle ' +
+              'keep-alive connections from holding the close open.'),
     ),
     `TimeoutStopSec=${options.timeoutStopSec}`,
   ];
@@ -449,7 +461,7 @@ function fileSystemLines(options: UnitOptions): string[] {
 /** `IPAddressAllow=` entries, localhost first, or undefined when there is no allow list. */
 function ipAllowList(options: UnitOptions): string[] | undefined {
   const extra = options.ipAllow.filter((entry) => entry !== 'localhost');
-  if (!isLoopbackHost(options.host) && extra.length === 0) return undefined;
+  if (servesPort(options) && !isLoopbackHost(options.host) && extra.length === 0) return undefined;
   return ['localhost', ...new Set(extra)];
 }
 
@@ -462,13 +474,15 @@ function networkLines(options: UnitOptions): string[] {
   const allow = ipAllowList(options);
   const families = options.oneshot
     ? 'Network: TCP/IP for the services the job uses and AF_UNIX for the notify socket.'
-    : 'Network: TCP/IP to listen on and AF_UNIX for the notify socket.';
+    : options.noPort
+      ? 'Network: TCP/IP for its broker and the services it uses, and AF_UNIX for the notify socket.'
+      : 'Network: TCP/IP to listen on and AF_UNIX for the notify socket.';
   let why: string;
-  if (options.oneshot && allow?.length === 1) {
+  if (!servesPort(options) && allow?.length === 1) {
     why =
-      `${families} Only loopback traffic: generate with --ip-allow for a database or an API on ` +
-      'another host, and for the DNS server of /etc/resolv.conf unless it is on localhost (as ' +
-      'systemd-resolved is).';
+      `${families} Only loopback traffic: generate with --ip-allow for a broker, a database or ` +
+      'an API on another host, and for the DNS server of /etc/resolv.conf unless it is on ' +
+      'localhost (as systemd-resolved is).';
   } else if (allow === undefined) {
     why =
       `${families} HOST=${options.host} serves other hosts, so no IP allow list: clients may ` +
@@ -514,6 +528,13 @@ function kernelLines(): string[] {
   ];
 }
 
+/** What READY=1 waits for, as the README's app shapes say. */
+function readyWhen(options: UnitOptions): string {
+  return options.noPort
+    ? "a microservice's transports listen, or an application context's bootstrap is over"
+    : 'the server listens';
+}
+
 /** The watchdog in the header's list of what the unit does, if it has one. */
 function watchdogFeature(options: UnitOptions): string {
   return options.watchdogSec > 0 ? 'a health-gated watchdog, ' : '';
@@ -538,7 +559,7 @@ function serviceUnit(options: UnitOptions, names: Names): GeneratedUnit {
     ...(options.oneshot
       ? []
       : comment(
-          'The app sends READY=1 once it serves (nestjs-systemd does when the server listens), ' +
+          `The app sends READY=1 once it serves (nestjs-systemd does when ${readyWhen(options)}), ` +
             'not when the process starts: `systemctl start`, and units ordered after this one, ' +
             'wait for it.',
         )),

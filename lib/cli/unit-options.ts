@@ -59,6 +59,12 @@ export interface UnitOptions {
    */
   readonly oneshot: boolean;
   /**
+   * A long-running app without an HTTP server of its own (a microservice on a broker, a worker):
+   * no `PORT` or `HOST`, and traffic with localhost and `ipAllow` alone. `port`, `host`,
+   * `socket` and `instances` do not apply to it.
+   */
+  readonly noPort: boolean;
+  /**
    * `systemctl reload` for an app with `reload: true`: `notify-reload` (systemd 253+, waits for
    * the handlers) or `kill` (`ExecReload=` sends SIGHUP, for older systemd; does not wait).
    */
@@ -96,6 +102,11 @@ export function unitNameFromPackageName(packageName: string): string {
     .replace(/^@/, '')
     .replace(/[^A-Za-z0-9:_.\\-]+/g, '-')
     .replace(/^-+|-+$/g, '');
+}
+
+/** Whether the app serves HTTP on `port` and `host`: not a job, and not an app without a port. */
+export function servesPort(options: UnitOptions): boolean {
+  return !options.oneshot && !options.noPort;
 }
 
 /** Whether `host` only accepts connections from this machine. */
@@ -164,6 +175,10 @@ export function checkUnitOptions(options: UnitOptions): void {
       ] as const
     ).find(([, given]) => given);
     if (serving) throw new UnitOptionsError(cliMessages.oneshotServes(serving[0]));
+  }
+  if (options.noPort) {
+    const listening = options.socket ? '--socket' : options.instances ? '--instances' : undefined;
+    if (listening) throw new UnitOptionsError(cliMessages.noPortListens(listening));
   }
   checkInteger('--port', options.port, 1, 65_535);
   const listensItself = !options.socket && !options.instances;

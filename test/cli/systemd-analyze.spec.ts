@@ -50,6 +50,7 @@ const VARIANTS: ReadonlyArray<[string, Partial<UnitOptions>, 'SAFE' | 'OK']> = [
   // --reload's Type=notify-reload needs systemd 253; the analyzer here may be older.
   ['--reload-kill', { reload: 'kill' }, 'SAFE'],
   ['--oneshot', { oneshot: true, watchdogSec: 2 }, 'SAFE'],
+  ['--no-port', { noPort: true }, 'SAFE'],
   [
     'every option',
     {

@@ -183,6 +183,16 @@ describe('the app folder', () => {
     expect(job.stdout).toContain('npx nestjs-systemd unit --oneshot --entry dist/job.js');
   });
 
+  it('writes the unit of an app without a port with --no-port, and repeats it in the header', () => {
+    const { code, stdout, stderr } = run(app(), 'unit', '--no-port', '--ip-allow', '10.0.0.7');
+    expect(code).toBe(0);
+    expect(stderr).toBe('');
+    expect(value(stdout, 'Service', 'Type')).toBe('notify');
+    expect(value(stdout, 'Service', 'Environment')).toBe('NODE_ENV=production');
+    expect(value(stdout, 'Service', 'IPAddressAllow')).toBe('localhost 10.0.0.7');
+    expect(stdout).toContain('npx nestjs-systemd unit --no-port --ip-allow 10.0.0.7');
+  });
+
   it('warns, and still writes, when --oneshot runs the default entry (the server)', () => {
     const { code, stdout, stderr } = run(app(), 'unit', '--oneshot');
     expect(code).toBe(0);
@@ -258,6 +268,9 @@ describe('errors: one message, a non-zero exit, nothing written', () => {
     ['a oneshot with a port', ['unit', '--oneshot', '--port', '80'], 2, /^--oneshot and --port/],
     ['a oneshot with a host', ['unit', '--oneshot', '--host', '::'], 2, /^--oneshot and --host/],
     ['a oneshot with a socket', ['unit', '--oneshot', '--socket'], 2, /^--oneshot and --socket/],
+    ['no port with a port', ['unit', '--no-port', '--port', '3000'], 2, /^--no-port and --port/],
+    ['no port with a host', ['unit', '--no-port', '--host', '::'], 2, /^--no-port and --host/],
+    ['no port with a socket', ['unit', '--no-port', '--socket'], 2, /^--no-port and --socket/],
     ['no command', [], 2, /^no command given/],
     ['another command', ['service'], 2, /^unknown command "service"/],
     ['an extra argument', ['unit', 'extra'], 2, /^unexpected argument "extra"/],

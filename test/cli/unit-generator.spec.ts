@@ -363,6 +363,44 @@ describe('--oneshot', () => {
   });
 });
 
+describe('--no-port', () => {
+  const units = generate({ noPort: true, ipAllow: ['10.0.0.7'] });
+  const text = units[0]!.text;
+  const comments = (key: string) => commentsAbove(text, key);
+
+  it('is a supervised service without PORT or HOST', () => {
+    expect(units.map((unit) => unit.fileName)).toEqual(['my-app.service']);
+    expect(value(text, 'Service', 'Type')).toBe('notify');
+    expect(value(text, 'Service', 'Environment')).toBe('NODE_ENV=production');
+    expect(comments('Environment')).toMatch(/No PORT or HOST.*--env/);
+    expect(text).not.toMatch(/PORT=|HOST=|listens on PORT/);
+    expect(comments('Type')).toContain("a microservice's transports listen");
+    expect(value(text, 'Service', 'Restart')).toBe('on-failure');
+    expect(values(text, 'Unit', 'StartLimitBurst')).toEqual(['5']);
+    expect(values(text, 'Install', 'WantedBy')).toEqual(['multi-user.target']);
+  });
+
+  it('stops its transports, not a server, and says nothing of keep-alive connections', () => {
+    expect(comments('KillSignal')).toContain('closes its transports');
+    expect(comments('TimeoutStopSec')).not.toContain('keep-alive');
+  });
+
+  it('keeps the allow list: localhost and the broker given with --ip-allow', () => {
+    expect(value(text, 'Service', 'IPAddressDeny')).toBe('any');
+    expect(value(text, 'Service', 'IPAddressAllow')).toBe('localhost 10.0.0.7');
+    expect(values(text, 'Unit', 'After')).toEqual(['network-online.target']);
+    const alone = service({ noPort: true });
+    expect(value(alone, 'Service', 'IPAddressAllow')).toBe('localhost');
+    expect(commentsAbove(alone, 'RestrictAddressFamilies')).toMatch(/its broker.*--ip-allow/);
+  });
+
+  it('does not read the host: --host cannot drop the allow list of an app that serves none', () => {
+    const unlisted = service({ noPort: true, host: '0.0.0.0' });
+    expect(value(unlisted, 'Service', 'IPAddressAllow')).toBe('localhost');
+    expect(unlisted).not.toContain('0.0.0.0');
+  });
+});
+
 describe('bad options', () => {
   it.each<[string, Partial<UnitOptions>, RegExp]>([
     ['port 0', { port: 0 }, /--port "0" must be a whole number from 1 to 65535/],
@@ -375,6 +413,8 @@ describe('bad options', () => {
     ['a oneshot with instances', { oneshot: true, instances: true }, /--oneshot and --instances/],
     ['a oneshot with a reload', { oneshot: true, reload: 'notify-reload' }, /and --reload do/],
     ['a oneshot with a kill reload', { oneshot: true, reload: 'kill' }, /and --reload-kill/],
+    ['no port with a socket', { noPort: true, socket: true }, /--no-port and --socket/],
+    ['no port with instances', { noPort: true, instances: true }, /--no-port and --instances/],
     ['a negative watchdog', { watchdogSec: -1 }, /--watchdog-sec "-1"/],
     ['a zero stop timeout', { timeoutStopSec: 0 }, /--timeout-stop-sec "0" .* from 1/],
     ['user root', { user: 'root' }, /--user root would run the app as root/],

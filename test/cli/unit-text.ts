@@ -18,6 +18,7 @@ export const BASE_OPTIONS: UnitOptions = {
   socket: false,
   instances: false,
   oneshot: false,
+  noPort: false,
 };
 
 export interface UnitLine {

@@ -112,7 +112,7 @@ describe('apps of other shapes under a real systemd', () => {
       const port = await freePort();
       await installSampleUnit(container(), MICROSERVICE, {
         ExecStart: fixtureExecStart('systemd-slow-transport'),
-        Environment: [`PORT=${port}`, `LISTEN_DELAY_MS=${LISTEN_DELAY_MS}`],
+        Environment: [`TCP_PORT=${port}`, `LISTEN_DELAY_MS=${LISTEN_DELAY_MS}`],
       });
 
       const startMs = await timedSystemctl(container(), 'start', MICROSERVICE);

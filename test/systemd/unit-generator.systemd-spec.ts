@@ -5,7 +5,8 @@
 // shows neither in `systemctl show` nor in the process environment. Instances (--instances):
 // two of them serve one port, and restarting them one at a time under load loses no request. A
 // job (--oneshot): `systemctl start` waits for it, StatusText follows its steps, it succeeds; a
-// job whose event loop blocks is killed by the watchdog.
+// job whose event loop blocks is killed by the watchdog. A microservice without a port
+// (--no-port): start waits for its transport, under the same sandbox.
 import { createHash, randomUUID } from 'node:crypto';
 import { access, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -41,6 +42,10 @@ const EXTENDED_CLOSE_JOB = 'nestjs-systemd-extended-close-job';
 /** A close longer than WatchdogSec=. */
 const JOB_CLOSE_MS = 3000;
 const JOB_FIXTURE = 'test/fixtures/dist/systemd-job.js';
+const MICROSERVICE = 'nestjs-systemd-generated-microservice';
+const MICROSERVICE_FIXTURE = 'test/fixtures/dist/systemd-slow-transport.js';
+/** How long the microservice's transport takes to listen after Nest calls its listen(). */
+const TRANSPORT_DELAY_MS = 1500;
 const JOB_STEPS = 3;
 const JOB_STEP_MS = 700;
 const WATCHDOG_SEC = 2;
@@ -226,6 +231,84 @@ describe('a unit generated for the sample, under a real systemd', () => {
       const journal = await journalSince(container(), service, since);
       expect(journal).toContain('Deactivated successfully.');
       expect(journal).not.toMatch(KILLED);
+      expect(await showUnit(container(), service, ['ActiveState', 'Result'])).toEqual({
+        ActiveState: 'inactive',
+        Result: 'success',
+      });
+    }),
+  );
+});
+
+describe("a microservice's unit generated with --no-port, under a real systemd", () => {
+  const container = useContainer();
+  const service = `${MICROSERVICE}.service`;
+  let port: number;
+  let units: Map<string, string>;
+
+  beforeAll(async () => {
+    await access(join(REPO_DIR, MICROSERVICE_FIXTURE)).catch(() => {
+      throw new Error(`${MICROSERVICE_FIXTURE} missing: run npm run build:fixtures`);
+    });
+    port = await freePort();
+    units = await generateUnits([
+      '--name',
+      MICROSERVICE,
+      '--entry',
+      MICROSERVICE_FIXTURE,
+      '--no-port',
+      '--env',
+      `TCP_PORT=${port}`,
+      '--env',
+      `LISTEN_DELAY_MS=${TRANSPORT_DELAY_MS}`,
+      '--watchdog-sec',
+      String(WATCHDOG_SEC),
+    ]);
+    await installUnits(container(), units);
+  });
+
+  it(
+    'starts: systemctl start returns once the transport listens, in the generated sandbox',
+    withUnitJournals(container, [service], async () => {
+      const startMs = await timedSystemctl(container(), 'start', service);
+      const acceptedRightAway = await acceptsConnections(port);
+
+      expect(acceptedRightAway).toBe(true);
+      // Nest's bootstrap is far shorter: only READY from the transport's listen callback waits.
+      expect(startMs).toBeGreaterThanOrEqual(TRANSPORT_DELAY_MS - 100);
+      console.info(`${service} started in ${Math.round(startMs)} ms`);
+      const state = await showUnit(container(), service, [
+        'Type',
+        'ActiveState',
+        'StatusText',
+        'WatchdogUSec',
+        'DynamicUser',
+        'IPAddressAllow',
+        'Environment',
+      ]);
+      expect(state).toMatchObject({
+        Type: 'notify',
+        ActiveState: 'active',
+        StatusText: `SlowTcpTransport listening on 127.0.0.1:${port}`,
+        WatchdogUSec: `${WATCHDOG_SEC}s`,
+        DynamicUser: 'yes',
+      });
+      expect(state.IPAddressAllow).toMatch(/^127\.0\.0\.0\/8 ::1\/128$|^::1\/128 127\.0\.0\.0\/8$/);
+      expect(state.Environment!.split(' ').toSorted()).toEqual([
+        `LISTEN_DELAY_MS=${TRANSPORT_DELAY_MS}`,
+        'NODE_ENV=production',
+        `TCP_PORT=${port}`,
+      ]);
+    }),
+  );
+
+  it(
+    'stays up through several watchdog periods, then stops cleanly',
+    withUnitJournals(container, [service], async () => {
+      await expectPingsWithoutRestart(container(), service, WATCHDOG_SEC);
+
+      const stopMs = await timedSystemctl(container(), 'stop', service);
+
+      expect(stopMs).toBeLessThan(5000);
       expect(await showUnit(container(), service, ['ActiveState', 'Result'])).toEqual({
         ActiveState: 'inactive',
         Result: 'success',
