@@ -46,6 +46,8 @@ export const systemdMessages = {
   startFailedStatus: (what: string, reason: string) => `Failed to start ${what}: ${reason}`,
   startingStatus: () => 'Starting',
   stoppingStatus: () => 'Shutting down',
+  stoppingBeforeReady: (stopping: string, lastStatus: string) =>
+    `${stopping} (not ready yet: ${lastStatus})`,
   unhealthyStatus: (reason: string) => `Unhealthy, watchdog pings withheld: ${reason}`,
   degradedStatus: (reason: string) => `Degraded, still serving: ${reason}`,
   degradedLog: (reason: string) => `health check degraded, watchdog pings continue: ${reason}`,

@@ -259,6 +259,12 @@ export class SystemdSupervisor {
     if (this.stoppingDatagram === undefined || status !== this.settings.stoppingStatus) {
       return this.notify({ stopping: true, status }, { appStatus: false });
     }
+    // Stopped before READY (a start that timed out, a stop during a slow onModuleInit): systemd
+    // keeps the last STATUS= of a failed unit on show, and the app's says what it waited for.
+    if (this.current === 'starting' && this.appStatus !== undefined && status !== undefined) {
+      const text = systemdMessages.stoppingBeforeReady(status, this.appStatus);
+      return this.notify({ stopping: true, status: text }, { appStatus: false });
+    }
     const sent = this.notifier.send(this.stoppingDatagram);
     this.enter('stopping');
     return sent;

@@ -241,6 +241,10 @@ describe('STOPPING=1 when Nest begins to shut down', () => {
         ]);
         expect(systemd.received('READY')).toEqual([]);
         expect(systemd.received('WATCHDOG=1')).toEqual([]);
+        // What a failed start leaves on show in systemctl status: what the app was waiting for.
+        expect(systemd.received('STOPPING=1').map((record) => record.raw)).toEqual([
+          'STOPPING=1\nSTATUS=Shutting down (not ready yet: Waiting for the database)',
+        ]);
       });
     },
     20_000,

@@ -1,5 +1,6 @@
 // Issue #5, items 1 and 2: `systemctl start` waits for READY=1, which is sent once the app really
-// serves; the status and watchdog systemd then show; pings keep a healthy app alive.
+// serves; the status and watchdog systemd then show; pings keep a healthy app alive; a start that
+// times out leaves the app's last word on show.
 import { journalCursor, managerMessagesAbout, withUnitJournals } from './harness/journal.js';
 import {
   acceptsConnections,
@@ -15,6 +16,7 @@ import { useContainer } from './harness/use-container.js';
 const SAMPLE = 'nestjs-systemd-sample.service';
 const DELAYED = 'nestjs-systemd-delayed-listen.service';
 const EXPOSED = 'nestjs-systemd-exposed.service';
+const TIMED_OUT = 'nestjs-systemd-start-timeout.service';
 const WATCHDOG_SEC = 2;
 
 describe('systemctl start under a real systemd', () => {
@@ -49,6 +51,35 @@ describe('systemctl start under a real systemd', () => {
         SubState: 'running',
       });
       await container().systemctl('stop', DELAYED);
+    }),
+  );
+
+  it(
+    'a start that times out: systemctl status still shows what the app was waiting for',
+    withUnitJournals(container, [TIMED_OUT], async () => {
+      const port = await freePort();
+      await installSampleUnit(container(), TIMED_OUT, {
+        ExecStart: fixtureExecStart('systemd-delayed-listen'),
+        Environment: [
+          `PORT=${port}`,
+          'LISTEN_DELAY_MS=60000',
+          // Quoted: Environment= splits its assignments at spaces.
+          '"WAITING_STATUS=Waiting for the database"',
+        ],
+        TimeoutStartSec: '2',
+        Restart: 'no',
+      });
+
+      const start = await container().exec(['systemctl', '--no-pager', 'start', TIMED_OUT]);
+
+      expect(start.code).not.toBe(0);
+      expect(
+        await showUnit(container(), TIMED_OUT, ['ActiveState', 'Result', 'StatusText']),
+      ).toEqual({
+        ActiveState: 'failed',
+        Result: 'timeout',
+        StatusText: 'Shutting down (not ready yet: Waiting for the database)',
+      });
     }),
   );
 
