@@ -49,7 +49,7 @@ export const systemdMessages = {
   stoppingBeforeReady: (stopping: string, lastStatus: string) =>
     `${stopping} (not ready yet: ${lastStatus})`,
   unhealthyStatus: (reason: string) => `Unhealthy, watchdog pings withheld: ${reason}`,
-  degradedStatus: (reason: string) => `Degraded, still serving: ${reason}`,
+  degradedStatus: (reason: string) => `Degraded, still running: ${reason}`,
   degradedLog: (reason: string) => `health check degraded, watchdog pings continue: ${reason}`,
   unhealthyLog: (reason: string) => `health check failed, withholding the watchdog ping: ${reason}`,
   recovered: (pingsWereWithheld: boolean) =>

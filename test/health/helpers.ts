@@ -14,7 +14,7 @@ export const WATCHDOG_USEC = 200_000;
 export const QUIET_MS = 250;
 /** How a withheld round announces itself. */
 export const UNHEALTHY_PREFIX = 'Unhealthy, watchdog pings withheld: ';
-export const DEGRADED_PREFIX = 'Degraded, still serving: ';
+export const DEGRADED_PREFIX = 'Degraded, still running: ';
 
 export interface Supervised {
   readonly app: INestApplicationContext;
