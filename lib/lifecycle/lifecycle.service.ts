@@ -20,7 +20,9 @@ import { ServingConditions } from './serving-conditions.js';
 import { signalStopsTheApp, StopSignalWatch } from './shutdown-listeners.js';
 import type { SystemdSupervisor } from './systemd-supervisor.js';
 
-/** How long READY may wait for a server after bootstrap before the module says what it waits for. */
+/** How long READY may wait for a server after bootstrap before `STATUS=` says what it waits for. */
+const WAITING_STATUS_MS = 1000;
+/** How long READY may wait for a server after bootstrap before a warning names the likely fix. */
 const NOT_SERVING_WARNING_MS = 10_000;
 /** When to look for Nest's shutdown hooks after READY (apps may enable them after listen()). */
 const SHUTDOWN_HOOKS_CHECK_MS = 1000;
@@ -89,7 +91,7 @@ export class SystemdLifecycleService
         if (adapter) this.waitForHttpServer(adapter);
         // Nest 10 has no registry of transports: a microservice's listen() cannot be waited for.
         else if (!this.rpcSubscription) this.logger.warn(systemdMessages.transportsUnseen());
-        this.warnIfNotServingSoon();
+        this.reportIfNotServingSoon();
     }
     if (this.conditions.waitingFor.length > 0) {
       this.conditions.bootstrapped();
@@ -212,13 +214,27 @@ export class SystemdLifecycleService
     });
   }
 
-  private warnIfNotServingSoon(): void {
-    const timer = setTimeout(() => {
-      if (this.conditions.serving || this.supervisor.phase !== 'starting') return;
-      this.logger.warn(
-        systemdMessages.notServingYet(NOT_SERVING_WARNING_MS, this.conditions.waitingFor),
-      );
-    }, NOT_SERVING_WARNING_MS).unref();
+  /**
+   * A READY that is long in coming (a broker that is down, an app that never calls listen()):
+   * after a second `STATUS=` says what it waits for, unless the app has reported a status of its
+   * own since bootstrap, and after ten seconds a warning names the likely fix. One timer at a
+   * time, re-armed, as an app that serves at once pays for one.
+   */
+  private reportIfNotServingSoon(): void {
+    const statusesAtBootstrap = this.supervisor.appStatusCount;
+    const waiting = (): boolean => !this.conditions.serving && this.supervisor.phase === 'starting';
+    let timer = setTimeout(() => {
+      if (!waiting()) return;
+      if (this.supervisor.appStatusCount === statusesAtBootstrap) {
+        this.supervisor.waiting(systemdMessages.waitingStatus(this.conditions.waitingFor));
+      }
+      timer = setTimeout(() => {
+        if (!waiting()) return;
+        this.logger.warn(
+          systemdMessages.notServingYet(NOT_SERVING_WARNING_MS, this.conditions.waitingFor),
+        );
+      }, NOT_SERVING_WARNING_MS - WAITING_STATUS_MS).unref();
+    }, WAITING_STATUS_MS).unref();
     this.cleanups.push(() => clearTimeout(timer));
   }
 

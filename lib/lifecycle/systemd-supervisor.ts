@@ -55,6 +55,11 @@ export class SystemdSupervisor {
   private current: SystemdPhase = 'starting';
   private appStatus: string | undefined;
   private appStatusesReported = 0;
+  /**
+   * The latest status that says what the start is at: the app's, or what READY waits for
+   * ({@link waiting}). A STOPPING before READY repeats it, for `systemctl status` of a failed start.
+   */
+  private startWord: string | undefined;
   private plan: WatchdogPlan | undefined;
   private timeoutUsec: bigint | undefined;
   /** The health verdict on show, which holds the app's own texts back (see {@link holdStatus}). */
@@ -195,6 +200,7 @@ export class SystemdSupervisor {
     if (allowed === undefined) return false;
     if (appStatus && allowed.status !== undefined) {
       this.appStatus = allowed.status;
+      this.startWord = allowed.status;
       this.appStatusesReported++;
       // The health verdict on show stays until it changes; the app's text comes back then.
       if (this.heldStatus !== undefined) {
@@ -243,6 +249,16 @@ export class SystemdSupervisor {
     return sent;
   }
 
+  /**
+   * `STATUS=` saying what READY still waits for, while starting: the module's word, not the
+   * app's (not restored later), but repeated by a STOPPING that ends the start.
+   */
+  waiting(status: string): boolean {
+    if (this.current !== 'starting') return false;
+    this.startWord = status;
+    return this.notify({ status }, { appStatus: false });
+  }
+
   /** RELOADING=1; its status is for the reload only (READY restores the app's). */
   reloading(status?: string): boolean {
     return this.notify({ reloading: true, status }, { appStatus: false });
@@ -260,9 +276,10 @@ export class SystemdSupervisor {
       return this.notify({ stopping: true, status }, { appStatus: false });
     }
     // Stopped before READY (a start that timed out, a stop during a slow onModuleInit): systemd
-    // keeps the last STATUS= of a failed unit on show, and the app's says what it waited for.
-    if (this.current === 'starting' && this.appStatus !== undefined && status !== undefined) {
-      const text = systemdMessages.stoppingBeforeReady(status, this.appStatus);
+    // keeps the last STATUS= of a failed unit on show, and the start's last word says what it
+    // waited for.
+    if (this.current === 'starting' && this.startWord !== undefined && status !== undefined) {
+      const text = systemdMessages.stoppingBeforeReady(status, this.startWord);
       return this.notify({ stopping: true, status: text }, { appStatus: false });
     }
     const sent = this.notifier.send(this.stoppingDatagram);

@@ -143,6 +143,10 @@ const readies = (systemd: NotifyListener): NotifyRecord[] => systemd.received('R
 const startFailure = (record: NotifyRecord): boolean =>
   record.assignments.STATUS?.startsWith('Failed to start') === true;
 
+/** What `STATUS=` says a second after bootstrap while READY waits for the slow transport. */
+const WAITING_TEXT = 'Waiting for SlowTransport to listen (app.listen() / startAllMicroservices())';
+const WAITING_FOR_TRANSPORT = `STATUS=${WAITING_TEXT}`;
+
 describe("an app's own signal listeners are the app's business", () => {
   it.concurrent.each([
     ['SIGHUP', 'SIGTERM,SIGINT'],
@@ -340,10 +344,31 @@ describe('READY=1 once every transport serves', () => {
         await expectReady(systemd, 'SlowTransport listening', { timeoutMs: 10_000 });
         await app.line(/^listening$/);
         await morePings(systemd, systemd.messages.length, 2);
-        expect(sequence(systemd, 'X_TRANSPORT_LISTENING=1', 'READY=1')).toEqual([
-          'X_TRANSPORT_LISTENING=1',
-          'READY=1',
-        ]);
+        // A second after bootstrap, systemctl status says what READY waits for.
+        expect(
+          sequence(systemd, WAITING_FOR_TRANSPORT, 'X_TRANSPORT_LISTENING=1', 'READY=1'),
+        ).toEqual([WAITING_FOR_TRANSPORT, 'X_TRANSPORT_LISTENING=1', 'READY=1']);
+      });
+    },
+    20_000,
+  );
+
+  it.concurrent(
+    'SIGTERM while READY waits for a transport: STOPPING repeats what it waited for',
+    async () => {
+      const env = { TRANSPORT_DELAY_MS: '60000', HOOKS: '1' };
+      await withShape('slow-transport', env, async (systemd, app) => {
+        await systemd.waitFor(WAITING_FOR_TRANSPORT, { timeoutMs: 5000 });
+        app.child.kill('SIGTERM');
+        const stopping = await systemd.waitFor('STOPPING=1', { timeoutMs: 4000 });
+        expect(stopping.raw).toBe(
+          `STOPPING=1\nSTATUS=Shutting down (not ready yet: ${WAITING_TEXT})`,
+        );
+        expect(await exitWithin(app.child, app.exit, 5000)).toEqual({
+          code: null,
+          signal: 'SIGTERM',
+        });
+        expect(readies(systemd)).toEqual([]);
       });
     },
     20_000,
@@ -360,6 +385,20 @@ describe('READY=1 once every transport serves', () => {
         expect(await exitWithin(app.child, app.exit, 5000)).toEqual({ code: 1, signal: null });
         expect(readies(systemd)).toEqual([]);
         expect(systemd.received(startFailure)).toHaveLength(1);
+      });
+    },
+    20_000,
+  );
+
+  it.concurrent(
+    'a transport error that wraps the socket error as its cause: ERRNO= from the cause',
+    async () => {
+      await withShape('failing-transport', { FAILURE_CAUSE: '1' }, async (systemd, app) => {
+        const failure = await systemd.waitFor(startFailure, { timeoutMs: 10_000 });
+        expect(failure.raw).toBe(
+          'ERRNO=111\nSTATUS=Failed to start FailingTransport: broker unreachable',
+        );
+        expect(await exitWithin(app.child, app.exit, 5000)).toEqual({ code: 1, signal: null });
       });
     },
     20_000,
