@@ -20,7 +20,7 @@ export interface SystemdModuleOptions {
   readonly readyStatus?: string;
   /** `STATUS=` sent when the module starts up. Default `"Starting"`. */
   readonly startingStatus?: string;
-  /** `STATUS=` sent with `STOPPING=1`. Default `"Shutting down"`. Before READY, the app's last status follows it: `"Shutting down (not ready yet: Waiting for the database)"`. */
+  /** `STATUS=` sent with `STOPPING=1`. Default `"Shutting down"`. Before READY, the start's last status (the app's, or what READY waits for) follows it: `"Shutting down (not ready yet: Waiting for the database)"`. */
   readonly stoppingStatus?: string;
   /**
    * This process is the service's real main process although a wrapper started it
