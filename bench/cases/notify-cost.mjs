@@ -27,7 +27,7 @@ export async function runNotifyCost(request) {
   await once(sender, 'message');
   sender.send(request);
   const [result] =
-    /** @type {[{ runs: Record<string, VariantRun[]>, isolated: Record<string, VariantRun[]>, unavailable: string[] }]} */ (
+    /** @type {[{ runs: Record<string, VariantRun[]>, isolated: Record<string, VariantRun[]>, reopened: number[], unavailable: string[] }]} */ (
       await once(sender, 'message')
     );
   await once(sender, 'exit');
@@ -102,6 +102,11 @@ export async function runNotifyCost(request) {
   }
   rows.push({
     id: '1',
+    label: `${OURS}: send on a socket reopened after its idle close (µs)`,
+    summary: summarize(result.reopened.map((ns) => ns / 1000)),
+  });
+  rows.push({
+    id: '1',
     label: 'ours / raw unix-dgram, isolated send',
     kind: 'ratio',
     summary: isolatedOverRaw,
@@ -124,7 +129,7 @@ export async function runNotifyCost(request) {
   });
 
   const notes = [
-    `Case 1: WATCHDOG=1 to a unix-dgram receiver in another process, ${request.runs} runs, variants interleaved in rotating order within each run. In-process variants: ${request.messages} messages per run in bursts of ${request.burst} (below the receiver's queue of 10), the next burst once the receiver has counted the last one, so no send meets EAGAIN; "send call" is the time inside the send calls, "to arrival" runs from a burst's first send to its last datagram's arrival and so includes the receiver waking up. Isolated: ${request.isolated} single sends per variant and run, each after ${request.idleMs} ms asleep (how a watchdog ping is sent), per-run median. CLI: ${request.cliMessages} spawns per run, each awaited. Datagrams lost or left queued: ${lost}. In bursts the send-call figures also reflect the sender racing the receiver as it wakes (raw, the tighter loop, collides more and can come out dearer than ours); "to arrival" and the isolated sends are the steadier comparisons.`,
+    `Case 1: WATCHDOG=1 to a unix-dgram receiver in another process, ${request.runs} runs, variants interleaved in rotating order within each run. In-process variants: ${request.messages} messages per run in bursts of ${request.burst} (below the receiver's queue of 10), the next burst once the receiver has counted the last one, so no send meets EAGAIN; "send call" is the time inside the send calls, "to arrival" runs from a burst's first send to its last datagram's arrival and so includes the receiver waking up. Isolated: ${request.isolated} single sends per variant and run, each after ${request.idleMs} ms asleep (how a watchdog ping is sent), per-run median; ours on a socket held open (holdOpen(), as the module holds it while the app serves), since in the rotation each socket idles 60 to 100 ms between its own sends, around the notifier's default idle close (100 ms). "Reopened": one send per run after 150 ms asleep, past that close, on a notifier of its own, so socket(2) and connect(2) are in it: what a script that notifies now and then pays. CLI: ${request.cliMessages} spawns per run, each awaited. Datagrams lost or left queued: ${lost}. In bursts the send-call figures also reflect the sender racing the receiver as it wakes (raw, the tighter loop, collides more and can come out dearer than ours); "to arrival" and the isolated sends are the steadier comparisons.`,
     // When sd-notify was skipped on purpose, that reason says more than "cannot find module".
     ...(sdNotifySkipped
       ? [sdNotifySkipped, ...result.unavailable.filter((reason) => !reason.startsWith('sd-notify'))]
