@@ -229,7 +229,8 @@ function typeLines(options: UnitOptions): string[] {
 }
 
 function listenLines(options: UnitOptions, names: Names): string[] {
-  if (options.noPort && !options.oneshot) {
+  if (options.oneshot) return ['Environment=NODE_ENV=production'];
+  if (options.noPort) {
     return [
       ...comment(
         'No PORT or HOST: the app has no HTTP server of its own. A transport that listens (TCP, ' +
@@ -238,7 +239,6 @@ function listenLines(options: UnitOptions, names: Names): string[] {
       'Environment=NODE_ENV=production',
     ];
   }
-  if (!servesPort(options)) return ['Environment=NODE_ENV=production'];
   const why =
     options.socket || options.instances
       ? `The app serves the socket that ${names.ownSocket} passes: with nestjs-systemd/activation, await ` +
