@@ -15,7 +15,7 @@ import { runLifecycle } from './cases/lifecycle.mjs';
 import { runNotifyCost } from './cases/notify-cost.mjs';
 import { runScale } from './cases/scale.mjs';
 import { runWatchdogOverhead } from './cases/watchdog-overhead.mjs';
-import { machineFacts } from './lib/machine.mjs';
+import { machineFacts, packagesFact } from './lib/machine.mjs';
 import { renderTable } from './lib/table.mjs';
 
 /** @typedef {{ rows: import('./lib/table.mjs').Row[], notes: string[] }} CaseResult */
@@ -135,6 +135,7 @@ async function main() {
   }
   const elapsedS = performance.now() / 1000;
   progress('done');
+  facts.push(packagesFact());
 
   // Rows in the order, whatever order the cases ran in.
   const rows = results
