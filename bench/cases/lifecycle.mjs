@@ -111,11 +111,11 @@ const RATIO_GOAL = 1.2;
 const LISTEN_SHARE_GOAL_PERCENT = 1.5;
 const RSS_GOAL_MB = 2;
 /**
- * Case 5's in-process pairs per cold round. The RSS difference of a pair scatters by ±5 MB
- * around a median near 1 MB (the module's side and its control each a process of its own,
- * whose anonymous memory outside V8's heap differs by that much from process to process), so
- * that the median of 15 pairs missed the 2 MB goal in some runs while that of 85 read 0.8 MB;
- * with 30 pairs its standard error is about half a MB.
+ * Case 5's in-process pairs per cold round. The RSS difference of a pair scatters by up to
+ * ±7 MB around a median near 0.8 MB (the module's side and its control are processes of their
+ * own, whose anonymous memory outside V8's heap differs by that much from one process to the
+ * next), so that the median of 15 pairs missed the 2 MB goal in some runs while that of 85 read
+ * 0.8 MB; with 30 pairs its standard error is about half a MB.
  */
 const COST_PAIRS_PER_ROUND = 2;
 /** Unrecorded rounds at the start of the warm lifecycles, while code is compiled. */
