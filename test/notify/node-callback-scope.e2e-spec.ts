@@ -1,0 +1,65 @@
+// unix-dgram's addon calls its listeners straight from libuv, outside Node's callback scope,
+// and since Node 26.4 the promise reactions they queue wait for some other I/O or timer
+// (nodejs/node#66158). Both places where the library awaits such an event are checked in a
+// process of their own, with nothing else to wake it: a close() waiting for a congested
+// receiver, and a test's NotifyListener.waitFor(). Before Node 26.4 they pass either way; CI
+// runs them on Node 26 too.
+import { execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { promisify } from 'node:util';
+import { sleep } from '../e2e/helpers.js';
+import { ChildReceiver, fixture } from './helpers.js';
+
+it('close() goes on as soon as a congested receiver drains, with the app still up', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'nestjs-systemd-scope-'));
+  const path = join(dir, 'notify.sock');
+  const receiver = await ChildReceiver.start(path);
+  receiver.child.kill('SIGSTOP');
+  const child = spawn(process.execPath, [fixture('close-congested')], {
+    env: { ...process.env, NOTIFY_SOCKET: path },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  try {
+    const lines: string[] = [];
+    const pending = new Promise<void>((resolve) => {
+      createInterface({ input: child.stdout! }).on('line', (line) => {
+        lines.push(line);
+        if (line.startsWith('pending')) resolve();
+      });
+    });
+    const exited = once(child, 'exit');
+    await pending;
+    // Ten fit in the receiver's queue (net.unix.max_dgram_qlen): the rest wait for it.
+    expect(lines).toEqual([expect.stringMatching(/^pending [1-9]$/)]);
+    // Past the turn of its first socket's idle timer (100 ms), which would wake it as well.
+    await sleep(300);
+    receiver.child.kill('SIGCONT');
+    const resumedAt = performance.now();
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+    const [code, signal] = (await exited) as [number | null, string | null];
+    clearTimeout(timer);
+    // Held back, close() would go on at nothing: its 10 s timer is cleared by the drain.
+    expect({ code, signal, lines }).toEqual({ code: 0, signal: null, lines: [lines[0], 'closed'] });
+    expect(performance.now() - resumedAt).toBeLessThan(3000);
+    await receiver.waitUntil((datagrams) => datagrams.includes('X_N=11'));
+    expect(receiver.datagrams).toEqual(Array.from({ length: 12 }, (_, i) => `X_N=${i}`));
+  } finally {
+    child.kill('SIGKILL');
+    receiver.child.kill('SIGCONT');
+    await receiver.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+it("NotifyListener.waitFor() resolves as the datagram arrives, not at the next timer's turn", async () => {
+  const { stdout } = await promisify(execFile)(process.execPath, [fixture('listener-wait')], {
+    timeout: 10_000,
+  });
+  const { delayMs } = JSON.parse(stdout) as { delayMs: number };
+  // Held back, the await would end with the wait's 3 s timeout, the one timer left.
+  expect(delayMs).toBeLessThan(1000);
+});
