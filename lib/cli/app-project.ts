@@ -27,6 +27,18 @@ export interface AppProject {
   readonly description?: string;
   /** The built entry on this machine, absolute. */
   readonly entry: string;
+  /** In a Nest CLI monorepo (nest-cli.json `monorepo: true`), which of its apps this is. */
+  readonly monorepo?: MonorepoApp;
+}
+
+/** An application of a Nest CLI monorepo, as nest-cli.json's `projects` describe it. */
+export interface MonorepoApp {
+  /** Its name in `projects`: the one `--project` chose, else the default one, if it has a name. */
+  readonly name: string | undefined;
+  /** Whether `--project` chose it; else the monorepo's default (top-level) settings apply. */
+  readonly chosen: boolean;
+  /** Every application in `projects` (libraries left out), in nest-cli.json's order. */
+  readonly applications: readonly string[];
 }
 
 function reason(error: unknown): string {
@@ -110,14 +122,64 @@ function tsconfigOutDir(path: string, depth = 0): string | undefined {
   return undefined;
 }
 
-function findEntry(dir: string): string {
+type Settings = Record<string, unknown>;
+
+/** nest-cli.json's `projects`, applications only, by name. */
+function applications(nestCli: Settings): Map<string, Settings> {
+  const projects = nestCli.projects;
+  const found = new Map<string, Settings>();
+  if (typeof projects !== 'object' || projects === null) return found;
+  for (const [name, project] of Object.entries(projects as Settings)) {
+    const settings = typeof project === 'object' && project !== null ? (project as Settings) : {};
+    // The CLI writes `type` for every project; a project without one is taken as an app.
+    if ((settings.type ?? 'application') === 'application') found.set(name, settings);
+  }
+  return found;
+}
+
+/**
+ * A setting as `nest build <project>` reads it: the project's own, else the top-level one
+ * (@nestjs/cli, lib/compiler/helpers/get-value-or-default.ts).
+ */
+function setting(
+  nestCli: Settings,
+  project: Settings | undefined,
+  ...path: string[]
+): string | undefined {
+  const read = (from: unknown): string | undefined => {
+    const value = path.reduce<unknown>((at, key) => (at as Settings | undefined)?.[key], from);
+    return typeof value === 'string' && value !== '' ? value : undefined;
+  };
+  return read(project) ?? read(nestCli);
+}
+
+/** The monorepo's project `name`, or a {@link CliError} naming those there are. */
+function chosenProject(nestCli: Settings, nestCliPath: string, name: string): Settings {
+  const apps = applications(nestCli);
+  const project = apps.get(name);
+  if (project !== undefined) return project;
+  const projects = nestCli.projects;
+  const isLibrary =
+    typeof projects === 'object' && projects !== null && Object.hasOwn(projects, name);
+  throw new CliError(cliMessages.noSuchProject(name, nestCliPath, [...apps.keys()], isLibrary), 2);
+}
+
+/** The default project's name: the application whose sourceRoot is the top-level one. */
+function defaultProjectName(nestCli: Settings): string | undefined {
+  const sourceRoot = stringField(nestCli, 'sourceRoot');
+  for (const [name, project] of applications(nestCli)) {
+    if (sourceRoot !== undefined && stringField(project, 'sourceRoot') === sourceRoot) return name;
+  }
+  return undefined;
+}
+
+function findEntry(dir: string, nestCli: Settings, project?: Settings): string {
   const nestCliPath = join(dir, 'nest-cli.json');
-  const nestCli = existsSync(nestCliPath) ? readJson(nestCliPath) : {};
   // Nest's own defaults (@nestjs/cli, lib/configuration/defaults.ts).
-  const sourceRoot = stringField(nestCli, 'sourceRoot') ?? 'src';
-  const entryFile = stringField(nestCli, 'entryFile') ?? 'main';
+  const sourceRoot = setting(nestCli, project, 'sourceRoot') ?? 'src';
+  const entryFile = setting(nestCli, project, 'entryFile') ?? 'main';
   const tsconfigName =
-    stringField(nestCli.compilerOptions, 'tsConfigPath') ??
+    setting(nestCli, project, 'compilerOptions', 'tsConfigPath') ??
     ['tsconfig.build.json', 'tsconfig.json'].find((name) => existsSync(join(dir, name)));
   const outDir =
     (tsconfigName === undefined ? undefined : tsconfigOutDir(join(dir, tsconfigName))) ??
@@ -157,19 +219,66 @@ function checkEntry(dir: string, entry: string): string {
 }
 
 /**
- * Reads the app in `dir`: package.json (required), and the built entry, `entry` if given
- * (relative to `dir`), else found as `nest start` finds it. Throws a {@link CliError}.
+ * The monorepo above `dir` that has `dir` as a project's root, for the error of a `--app` that
+ * points into one: the folder to run in, and the project's name.
  */
-export function readAppProject(dir: string, entry?: string): AppProject {
+function monorepoAbove(dir: string): { root: string; project: string } | undefined {
+  for (let root = dirname(dir); root !== dirname(root); root = dirname(root)) {
+    const nestCliPath = join(root, 'nest-cli.json');
+    if (!existsSync(nestCliPath)) continue;
+    let nestCli: Settings;
+    try {
+      nestCli = readJson(nestCliPath);
+    } catch {
+      return undefined;
+    }
+    for (const [project, settings] of applications(nestCli)) {
+      const projectRoot = stringField(settings, 'root');
+      if (projectRoot !== undefined && resolve(root, projectRoot) === dir) return { root, project };
+    }
+    return undefined;
+  }
+  return undefined;
+}
+
+/**
+ * Reads the app in `dir`: package.json (required), and the built entry, `entry` if given
+ * (relative to `dir`), else found as `nest start` finds it; in a Nest CLI monorepo, for
+ * `project` (a name in nest-cli.json's `projects`) or else the default project, as
+ * `nest start [project]` does. Throws a {@link CliError}.
+ */
+export function readAppProject(dir: string, entry?: string, project?: string): AppProject {
   const packagePath = join(dir, 'package.json');
-  if (!existsSync(packagePath)) throw new CliError(cliMessages.noPackageJson(dir));
+  if (!existsSync(packagePath)) {
+    const monorepo = monorepoAbove(dir);
+    throw new CliError(
+      monorepo === undefined
+        ? cliMessages.noPackageJson(dir)
+        : cliMessages.projectFolder(dir, monorepo.root, monorepo.project),
+    );
+  }
   const packageJson = readJson(packagePath);
   const packageName = stringField(packageJson, 'name');
   const description = stringField(packageJson, 'description');
+  const nestCliPath = join(dir, 'nest-cli.json');
+  const nestCli = existsSync(nestCliPath) ? readJson(nestCliPath) : {};
+  if (project !== undefined && !existsSync(nestCliPath)) {
+    throw new CliError(cliMessages.projectWithoutNestCli(project, dir), 2);
+  }
+  const chosen = project === undefined ? undefined : chosenProject(nestCli, nestCliPath, project);
+  const monorepo: MonorepoApp | undefined =
+    nestCli.monorepo === true || chosen !== undefined
+      ? {
+          name: project ?? defaultProjectName(nestCli),
+          chosen: chosen !== undefined,
+          applications: [...applications(nestCli).keys()],
+        }
+      : undefined;
   return {
     dir,
     ...(packageName === undefined ? {} : { packageName }),
     ...(description === undefined ? {} : { description }),
-    entry: entry === undefined ? findEntry(dir) : checkEntry(dir, entry),
+    entry: entry === undefined ? findEntry(dir, nestCli, chosen) : checkEntry(dir, entry),
+    ...(monorepo === undefined ? {} : { monorepo }),
   };
 }

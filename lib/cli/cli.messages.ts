@@ -79,6 +79,26 @@ export const cliMessages = {
   // The app's folder.
   noPackageJson: (dir: string) =>
     `no package.json in ${dir}: run this in your app's folder, or pass --app DIR`,
+  projectFolder: (dir: string, root: string, project: string) =>
+    `no package.json in ${dir}: it is the project "${project}" of the Nest monorepo in ${root}; ` +
+    `run this there with --project ${project}`,
+  projectWithoutNestCli: (project: string, dir: string) =>
+    `--project ${project}: ${dir} has no nest-cli.json, whose "projects" name a monorepo's apps`,
+  noSuchProject: (
+    project: string,
+    nestCliPath: string,
+    applications: readonly string[],
+    isLibrary: boolean,
+  ) =>
+    `--project ${project}: ` +
+    (isLibrary ? 'a library in ' : 'no such project in ') +
+    `${nestCliPath}, whose applications are ` +
+    (applications.length === 0 ? 'none' : applications.join(', ')),
+  defaultProject: (applications: readonly string[], name: string | undefined, entry: string) =>
+    `warning: nest-cli.json is a monorepo of ${applications.length} applications ` +
+    `(${applications.join(', ')}); this unit runs the default one` +
+    (name === undefined ? '' : `, ${name}`) +
+    ` (${entry}): --project NAME writes the unit of another`,
   unreadableJson: (path: string, reason: string) => `${path} cannot be read: ${reason}`,
   noName: (path: string) => `${path} has no "name": pass --name`,
   noEntry: (tried: readonly string[], from: string) =>

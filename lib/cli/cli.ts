@@ -40,8 +40,12 @@ The app:
   --app DIR                the app's folder, with package.json (default: the current folder)
   --entry FILE             the built entry (default: found as \`nest start\` finds it, from
                            nest-cli.json and tsconfig: dist/main.js)
-  --name NAME              the unit's name (default: package.json "name")
-  --description TEXT       Description= (default: package.json "description", else the name)
+  --project NAME           in a Nest CLI monorepo, the app (nest-cli.json "projects") whose
+                           entry to run, found as \`nest start NAME\` finds it (default: the
+                           default project)
+  --name NAME              the unit's name (default: --project, else package.json "name")
+  --description TEXT       Description= (default: the name with --project, else package.json
+                           "description", else the name)
   --node PATH              the node binary (default: the one running this command)
   --working-directory DIR  where the app is on the target host (default: --app); ExecStart=
                            runs the entry from there
@@ -97,6 +101,7 @@ Examples:
 const OPTIONS = {
   app: { type: 'string' },
   entry: { type: 'string' },
+  project: { type: 'string' },
   name: { type: 'string' },
   description: { type: 'string' },
   node: { type: 'string' },
@@ -229,9 +234,10 @@ function unitOptions(
 ): { options: UnitOptions; warnings: string[] } {
   const values = parsed.values;
   const warnings: string[] = [];
+  const chosen = project.monorepo?.chosen === true ? project.monorepo.name : undefined;
+  const baseName = chosen ?? project.packageName;
   const name =
-    values.name ??
-    (project.packageName === undefined ? undefined : unitNameFromPackageName(project.packageName));
+    values.name ?? (baseName === undefined ? undefined : unitNameFromPackageName(baseName));
   if (name === undefined) throw new CliError(cliMessages.noName(join(project.dir, 'package.json')));
   const nodePath = values.node ?? io.execPath;
   if (values.node !== undefined && isAbsolute(nodePath) && !existsSync(nodePath)) {
@@ -239,6 +245,10 @@ function unitOptions(
   }
   const workingDirectory = values['working-directory'] ?? project.dir;
   const fromApp = relative(project.dir, project.entry);
+  const monorepo = project.monorepo;
+  if (monorepo && !monorepo.chosen && monorepo.applications.length > 1 && !values.entry) {
+    warnings.push(cliMessages.defaultProject(monorepo.applications, monorepo.name, fromApp));
+  }
   const entryPath =
     fromApp.startsWith('..') || isAbsolute(fromApp)
       ? project.entry
@@ -269,7 +279,8 @@ function unitOptions(
   }
   const options: UnitOptions = {
     name,
-    description: values.description ?? project.description ?? name,
+    // A monorepo's package describes all its apps, not the one this unit runs.
+    description: values.description ?? (chosen === undefined ? project.description : name) ?? name,
     nodePath,
     entryPath,
     workingDirectory,
@@ -341,7 +352,7 @@ function writeUnits(dir: string, units: readonly GeneratedUnit[], force: boolean
 
 function runUnit(parsed: Parsed, io: CliIo): void {
   const appDir = resolve(io.cwd, parsed.values.app ?? '.');
-  const project = readAppProject(appDir, parsed.values.entry);
+  const project = readAppProject(appDir, parsed.values.entry, parsed.values.project);
   const { options, warnings } = unitOptions(parsed, project, io);
   let units: GeneratedUnit[];
   try {

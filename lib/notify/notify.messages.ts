@@ -46,6 +46,11 @@ export const notifyMessages = {
     'Its install script must be allowed: npm "allowScripts": {"unix-dgram": true}, ' +
     'pnpm "onlyBuiltDependencies": ["unix-dgram"], then reinstall (pnpm install --force: ' +
     'a plain pnpm install or pnpm rebuild does not build it)',
+  packageMissing: (from: string) =>
+    `the unix-dgram package, which holds the native addon, is not installed where ${from} ` +
+    'finds its dependencies. A bundle (webpack, esbuild) needs node_modules/unix-dgram shipped ' +
+    "beside it, or nestjs-systemd and unix-dgram kept external (as Nest CLI's webpack build " +
+    'keeps node_modules); otherwise reinstall',
   addonForOtherNode: (built: string, needed: string) =>
     `the unix-dgram native addon was built for another Node.js (NODE_MODULE_VERSION ${built}; ` +
     `this one, ${process.version}, needs ${needed}). Rebuild it with this Node.js: ` +
@@ -54,6 +59,10 @@ export const notifyMessages = {
   workerThread: () =>
     'loaded in a worker thread: notifications are only sent from the main thread ' +
     '(unix-dgram is not context-aware, and systemd expects the main process)',
+  listenerInWorker: () =>
+    'NotifyListener needs the main thread: unix-dgram, which binds its socket, is not ' +
+    'context-aware and cannot be loaded in a worker thread. Run the tests in child processes ' +
+    "instead (Jest does; Vitest with pool: 'forks', its default, not 'threads' or 'vmThreads')",
   sendFailed: (path: string, errno: string, pending: number) =>
     `could not notify systemd at ${path}: ${errno}; ${pending} message(s) kept and retried with the next one`,
   queueOverflow: (dropped: number) =>

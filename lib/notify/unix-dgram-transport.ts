@@ -51,6 +51,13 @@ export function closeQuietly(socket: UnixDgramSocket): void {
 }
 
 /**
+ * `setImmediate` as it was when the library loaded. A test's fake timers (`jest.useFakeTimers()`,
+ * `vi.useFakeTimers()`) replace the global one and run nothing until the test advances them:
+ * reading a socket is no timer of theirs, and a listener's `waitFor()` must not wait for that.
+ */
+const { setImmediate: immediate } = globalThis;
+
+/**
  * `listener`, to be called from an immediate rather than by unix-dgram's addon itself. The
  * addon calls its 'message' and 'writable' listeners straight from libuv (`Nan::Call`), outside
  * the callback scope Node gives its own I/O, and since Node 26.4 nothing then runs the promise
@@ -62,7 +69,7 @@ export function inNodeCallbackScope<A extends unknown[]>(
   listener: (...args: A) => void,
 ): (...args: A) => void {
   return (...args) => {
-    setImmediate(() => listener(...args));
+    immediate(() => listener(...args));
   };
 }
 
@@ -107,13 +114,16 @@ interface UnixDgramModule {
 
 let loaded: UnixDgramModule | Error | undefined;
 
+/** How Node's require() begins its error when no folder holds the package itself. */
+const MISSING = "Cannot find module 'unix-dgram'";
+
 /**
  * Whether this is the process's main thread, without loading node:worker_threads (about 1 ms
  * of every supervised start): in a worker thread Node (20 to 24) replaces `process.abort` with
  * a stub named `unavailableInWorker` and marked `disabled`, where the main thread has the native
  * `abort`. Anything else (a patched `abort`, another Node) is left to node:worker_threads.
  */
-function isMainThread(): boolean {
+export function isMainThread(): boolean {
   const abort = process.abort as typeof process.abort & { disabled?: unknown };
   if (abort.disabled === true || abort.name === 'unavailableInWorker') return false;
   if (abort.name === 'abort') return true;
@@ -123,7 +133,8 @@ function isMainThread(): boolean {
 /**
  * Loads the native transport on first use only, so an app that is not under systemd never
  * loads it. Returns an Error that says what to do when it cannot be loaded (install script
- * blocked by the package manager, or a worker thread, where the addon cannot be loaded).
+ * blocked by the package manager, the package missing from a bundle's folder, or a worker
+ * thread, where the addon cannot be loaded).
  */
 export function loadUnixDgram(): UnixDgramModule | Error {
   if (loaded) return loaded;
@@ -132,14 +143,20 @@ export function loadUnixDgram(): UnixDgramModule | Error {
     loaded = new Error(notifyMessages.workerThread());
     return loaded;
   }
+  // From the file's path: from its URL, Node parses the URL first, which costs a supervised
+  // start about 0.2 ms more. The URL where there is no path (a bundler that sets only it).
+  const from = (import.meta.filename as string | undefined) ?? import.meta.url;
   try {
-    // From the file's path: from its URL, Node parses the URL first, which costs a supervised
-    // start about 0.2 ms more. The URL where there is no path (a bundler that sets only it).
-    const from = (import.meta.filename as string | undefined) ?? import.meta.url;
     const require = process.getBuiltinModule('node:module').createRequire(from);
     loaded = loadUnixDgramAddon(require, from) ?? (require('unix-dgram') as UnixDgramModule);
   } catch (error) {
     const message = (error as Error).message;
+    // Not found at all: no install script is to blame, but a bundle shipped without it (or a
+    // broken install). Node's words; its `code` alone would also cover a dependency of the front.
+    if ((error as { code?: unknown }).code === 'MODULE_NOT_FOUND' && message.startsWith(MISSING)) {
+      loaded = new Error(notifyMessages.packageMissing(from));
+      return loaded;
+    }
     // Node's own words for an addon built for another Node (a switch of Node after install).
     const abi = /NODE_MODULE_VERSION (\d+)\.[\s\S]*NODE_MODULE_VERSION (\d+)\./.exec(message);
     // Otherwise the `bindings` package lists every path it tried, one per line: the first line

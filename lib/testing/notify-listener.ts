@@ -1,8 +1,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { notifyMessages } from '../notify/notify.messages.js';
 import {
   inNodeCallbackScope,
+  isMainThread,
   loadUnixDgram,
   type UnixDgramSocket,
 } from '../notify/unix-dgram-transport.js';
@@ -90,6 +92,8 @@ export class NotifyListener {
 
   /** Binds a new listener. */
   static async start(options: NotifyListenerOptions = {}): Promise<NotifyListener> {
+    // A test runner's worker thread (Vitest's 'threads' pool): say what to run instead.
+    if (!isMainThread()) throw new Error(notifyMessages.listenerInWorker());
     const transport = loadUnixDgram();
     if (transport instanceof Error) throw transport;
     const dir = await mkdtemp(join(tmpdir(), 'nestjs-systemd-'));

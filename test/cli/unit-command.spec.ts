@@ -5,7 +5,13 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseJsonc } from '../../lib/cli/app-project.js';
 import { runCli, USAGE } from '../../lib/cli/cli.js';
-import { appFolder, BUILT_APP, removeAppFolder, type AppFiles } from './app-folder.js';
+import {
+  appFolder,
+  BUILT_APP,
+  NEST_TSCONFIG,
+  removeAppFolder,
+  type AppFiles,
+} from './app-folder.js';
 import { value, values } from './unit-text.js';
 
 const NODE = '/usr/local/bin/node-for-tests';
@@ -321,6 +327,121 @@ describe('errors: one message, a non-zero exit, nothing written', () => {
   });
 });
 
+/** A project of nest-cli.json, as the Nest CLI writes it. */
+function nestProject(root: string, tsconfig: string, type = 'application'): object {
+  return {
+    type,
+    root,
+    entryFile: type === 'library' ? 'index' : 'main',
+    sourceRoot: `${root}/src`,
+    compilerOptions: { tsConfigPath: `${root}/${tsconfig}` },
+  };
+}
+
+/** An app's tsconfig.app.json in a monorepo. */
+function appTsconfig(name: string): string {
+  return `{ "extends": "../../tsconfig.json", "compilerOptions": { "outDir": "../../dist/apps/${name}" } }`;
+}
+
+/** As `nest new api` and then `nest g app worker` and `nest g library platform` leave it. */
+function monorepo(built: Record<string, string>): string {
+  return app({
+    'package.json': { name: 'api', description: 'The whole repo' },
+    'nest-cli.json': {
+      collection: '@nestjs/schematics',
+      sourceRoot: 'apps/api/src',
+      compilerOptions: { webpack: true, tsConfigPath: 'apps/api/tsconfig.app.json' },
+      monorepo: true,
+      root: 'apps/api',
+      projects: {
+        api: nestProject('apps/api', 'tsconfig.app.json'),
+        platform: nestProject('libs/platform', 'tsconfig.lib.json', 'library'),
+        worker: nestProject('apps/worker', 'tsconfig.app.json'),
+      },
+    },
+    'tsconfig.json': NEST_TSCONFIG,
+    'apps/api/tsconfig.app.json': appTsconfig('api'),
+    'apps/worker/tsconfig.app.json': appTsconfig('worker'),
+    ...built,
+  });
+}
+
+/** What `nest build api` and `nest build worker` write with webpack, the monorepo's default. */
+const WEBPACK_BUILT = { 'dist/apps/api/main.js': '', 'dist/apps/worker/main.js': '' };
+
+describe('a Nest CLI monorepo', () => {
+  it('runs the default project, and warns that the monorepo has others', () => {
+    const dir = monorepo(WEBPACK_BUILT);
+    const { code, stdout, stderr } = run(dir, 'unit');
+    expect(code).toBe(0);
+    expect(value(stdout, 'Service', 'ExecStart')).toBe(`${NODE} ${dir}/dist/apps/api/main.js`);
+    expect(stdout).toMatch(/^# api\.service/);
+    expect(stderr).toBe(
+      'nestjs-systemd: warning: nest-cli.json is a monorepo of 2 applications (api, worker); ' +
+        'this unit runs the default one, api (dist/apps/api/main.js): --project NAME writes ' +
+        'the unit of another\n',
+    );
+  });
+
+  it('runs the --project named, as nest start NAME finds it, and names the unit after it', () => {
+    const dir = monorepo(WEBPACK_BUILT);
+    const { code, stdout, stderr } = run(dir, 'unit', '--project', 'worker', '--no-port');
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+    expect(value(stdout, 'Service', 'ExecStart')).toBe(`${NODE} ${dir}/dist/apps/worker/main.js`);
+    expect(stdout).toMatch(/^# worker\.service/);
+    // The package's description is the whole repo's.
+    expect(value(stdout, 'Unit', 'Description')).toBe('worker');
+    expect(stdout).toContain('#   npx nestjs-systemd unit --project worker --no-port\n');
+  });
+
+  it("prefers tsc's layout, <outDir>/<sourceRoot>/main.js, as nest start does", () => {
+    const dir = monorepo({ ...WEBPACK_BUILT, 'dist/apps/worker/apps/worker/src/main.js': '' });
+    expect(value(run(dir, 'unit', '--project', 'worker').stdout, 'Service', 'ExecStart')).toBe(
+      `${NODE} ${dir}/dist/apps/worker/apps/worker/src/main.js`,
+    );
+  });
+
+  it('takes --name and --entry beside --project, and --entry alone without a warning', () => {
+    const dir = monorepo({ ...WEBPACK_BUILT, 'dist/apps/worker/other.js': '' });
+    const named = run(dir, 'unit', '--project', 'worker', '--name', 'orders-worker');
+    expect(named.stdout).toMatch(/^# orders-worker\.service/);
+    const entry = run(dir, 'unit', '--entry', 'dist/apps/worker/other.js', '--name', 'w');
+    expect({ code: entry.code, stderr: entry.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(value(entry.stdout, 'Service', 'ExecStart')).toBe(
+      `${NODE} ${dir}/dist/apps/worker/other.js`,
+    );
+  });
+
+  it('refuses a library, an unknown project, and --project outside a Nest project', () => {
+    const dir = monorepo(WEBPACK_BUILT);
+    expect(run(dir, 'unit', '--project', 'platform')).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: `nestjs-systemd: --project platform: a library in ${dir}/nest-cli.json, whose applications are api, worker\n`,
+    });
+    expect(run(dir, 'unit', '--project', 'billing').stderr).toBe(
+      `nestjs-systemd: --project billing: no such project in ${dir}/nest-cli.json, whose applications are api, worker\n`,
+    );
+    const plain = app({ 'package.json': { name: 'bare' }, 'dist/main.js': '' });
+    expect(run(plain, 'unit', '--project', 'api')).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: `nestjs-systemd: --project api: ${plain} has no nest-cli.json, whose "projects" name a monorepo's apps\n`,
+    });
+  });
+
+  it('says which folder and --project to use when --app points at a project inside it', () => {
+    const dir = monorepo(WEBPACK_BUILT);
+    expect(run(dir, 'unit', '--app', 'apps/worker')).toEqual({
+      code: 1,
+      stdout: '',
+      stderr:
+        `nestjs-systemd: no package.json in ${dir}/apps/worker: it is the project "worker" of ` +
+        `the Nest monorepo in ${dir}; run this there with --project worker\n`,
+    });
+  });
+});
+
 describe('--out', () => {
   it('writes the files into the folder, creating it', () => {
     const dir = app();
@@ -376,6 +497,7 @@ describe('help', () => {
     for (const option of [
       '--app',
       '--entry',
+      '--project',
       '--name',
       '--description',
       '--node',

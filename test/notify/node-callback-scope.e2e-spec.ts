@@ -3,7 +3,8 @@
 // (nodejs/node#66158). Both places where the library awaits such an event are checked in a
 // process of their own, with nothing else to wake it: a close() waiting for a congested
 // receiver, and a test's NotifyListener.waitFor(). Before Node 26.4 they pass either way; CI
-// runs them on Node 26 too.
+// runs them on Node 26 too. The immediate that does it is the real one, whatever fake timers a
+// test installs.
 import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -11,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
+import { NotifyListener } from '../../lib/testing/notify-listener.js';
 import { sleep } from '../e2e/helpers.js';
 import { ChildReceiver, fixture } from './helpers.js';
 
@@ -62,4 +64,29 @@ it("NotifyListener.waitFor() resolves as the datagram arrives, not at the next t
   const { delayMs } = JSON.parse(stdout) as { delayMs: number };
   // Held back, the await would end with the wait's 3 s timeout, the one timer left.
   expect(delayMs).toBeLessThan(1000);
+});
+
+// jest.useFakeTimers() replaces setImmediate too: the listener reads its socket all the same.
+it("NotifyListener.waitFor() resolves under a test's fake timers", async () => {
+  const [realTimeout, realClear] = [setTimeout, clearTimeout];
+  const systemd = await NotifyListener.start();
+  const { jest } = import.meta;
+  jest.useFakeTimers();
+  try {
+    await promisify(execFile)(process.execPath, [fixture('send-and-exit')], {
+      env: { ...process.env, ...systemd.env() },
+    });
+    let timer: NodeJS.Timeout | undefined;
+    const outcome = await Promise.race([
+      systemd.waitFor('READY=1').then((record) => record.raw),
+      new Promise((resolve) => {
+        timer = realTimeout(() => resolve('not received in 3 s'), 3000);
+      }),
+    ]);
+    realClear(timer);
+    expect(outcome).toBe('READY=1\nSTATUS=fixture ready');
+  } finally {
+    jest.useRealTimers();
+    await systemd.close();
+  }
 });

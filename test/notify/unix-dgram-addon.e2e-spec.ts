@@ -2,7 +2,8 @@
 // package's `bindings` lookup and node:dgram) and goes through the package's own front for any
 // other. Both are checked in a child process that loads the built package from a folder of its
 // own, with a copy of unix-dgram whose version the test sets: which files Node loaded tells the
-// path taken, and the datagram's arrival that it works.
+// path taken, and the datagram's arrival that it works. Where it cannot be loaded (a worker
+// thread, a bundle copied without node_modules), the error says what to do.
 import { execFile } from 'node:child_process';
 import { cp, mkdir, mkdtemp, readFile, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -108,6 +109,73 @@ describe('the unix-dgram transport', () => {
       await expect(send({ NODE_PATH: elsewhere })).resolves.toEqual({ front: false, addon: true });
     } finally {
       await rename(join(elsewhere, 'unix-dgram'), join(dir, 'node_modules', 'unix-dgram'));
+    }
+  });
+
+  // Vitest's 'threads' pool runs each test file in a worker thread.
+  it('NotifyListener in a worker thread: an error that names what to run the tests in', async () => {
+    const worker = join(dir, 'listener-in-worker.mjs');
+    await writeFile(
+      worker,
+      [
+        "import { parentPort } from 'node:worker_threads';",
+        "import { NotifyListener } from 'nestjs-systemd/testing';",
+        'const outcome = await NotifyListener.start().then(',
+        "  (listener) => listener.close().then(() => 'started'),",
+        '  (error) => error.message,',
+        ');',
+        'parentPort.postMessage(outcome);',
+      ].join('\n'),
+    );
+    const script = [
+      "import { Worker } from 'node:worker_threads';",
+      "import { once } from 'node:events';",
+      // Without the parent's --input-type, which Node refuses for a file.
+      `const thread = new Worker(${JSON.stringify(worker)}, { execArgv: [] });`,
+      "const [outcome] = await once(thread, 'message');",
+      'console.log(outcome);',
+    ].join('\n');
+    const { stdout, stderr } = await run(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: dir,
+    });
+    expect(stderr).toBe('');
+    expect(stdout).toBe(
+      'NotifyListener needs the main thread: unix-dgram, which binds its socket, is not ' +
+        'context-aware and cannot be loaded in a worker thread. Run the tests in child ' +
+        "processes instead (Jest does; Vitest with pool: 'forks', its default, not 'threads' " +
+        "or 'vmThreads')\n",
+    );
+  });
+
+  // A bundle (webpack, esbuild) holding the library, copied without node_modules: no install
+  // script is to blame, and the error must not send the user to allow one.
+  it('a package that no folder holds: one error that names the bundle, and no crash', async () => {
+    const away = join(dir, 'away');
+    await mkdir(away, { recursive: true });
+    await rename(join(dir, 'node_modules', 'unix-dgram'), join(away, 'unix-dgram'));
+    try {
+      const script = [
+        "const { SystemdNotifier } = await import('nestjs-systemd/protocol');",
+        'const notifier = new SystemdNotifier();',
+        "const sent = [notifier.notify({ ready: true }), notifier.notify({ status: 'x' })];",
+        'await notifier.close();',
+        'console.log(JSON.stringify({ enabled: notifier.enabled, sent }));',
+      ].join('\n');
+      const { stdout, stderr } = await run(
+        process.execPath,
+        ['--input-type=module', '-e', script],
+        { cwd: dir, env: { ...process.env, ...systemd.env() } },
+      );
+      expect(JSON.parse(stdout)).toEqual({ enabled: false, sent: [false, false] });
+      const lines = stderr.trim().split('\n');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(
+        /^\[nestjs-systemd\] systemd will not be notified: the unix-dgram package, which holds the native addon, is not installed where \S+\/node_modules\/nestjs-systemd\/dist\/protocol-layer\.js finds its dependencies\. A bundle/,
+      );
+      expect(lines[0]).not.toContain('allowScripts');
+      expect(systemd.messages).toEqual([]);
+    } finally {
+      await rename(join(away, 'unix-dgram'), join(dir, 'node_modules', 'unix-dgram'));
     }
   });
 });
