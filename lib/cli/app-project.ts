@@ -261,7 +261,9 @@ export function readAppProject(dir: string, entry?: string, project?: string): A
   const packageName = stringField(packageJson, 'name');
   const description = stringField(packageJson, 'description');
   const nestCliPath = join(dir, 'nest-cli.json');
-  const nestCli = existsSync(nestCliPath) ? readJson(nestCliPath) : {};
+  // Not read for an --entry alone, which needs nothing of it.
+  const needed = entry === undefined || project !== undefined;
+  const nestCli = needed && existsSync(nestCliPath) ? readJson(nestCliPath) : {};
   if (project !== undefined && !existsSync(nestCliPath)) {
     throw new CliError(cliMessages.projectWithoutNestCli(project, dir), 2);
   }

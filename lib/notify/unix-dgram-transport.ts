@@ -119,7 +119,7 @@ const MISSING = "Cannot find module 'unix-dgram'";
 
 /**
  * Whether this is the process's main thread, without loading node:worker_threads (about 1 ms
- * of every supervised start): in a worker thread Node (20 to 24) replaces `process.abort` with
+ * of every supervised start): in a worker thread Node (20 to 26) replaces `process.abort` with
  * a stub named `unavailableInWorker` and marked `disabled`, where the main thread has the native
  * `abort`. Anything else (a patched `abort`, another Node) is left to node:worker_threads.
  */

@@ -324,6 +324,8 @@ describe('errors: one message, a non-zero exit, nothing written', () => {
   it('reports a broken nest-cli.json by its path', () => {
     const dir = app({ ...BUILT_APP, 'nest-cli.json': '{ "sourceRoot": ' });
     expect(run(dir, 'unit').stderr).toMatch(/nest-cli.json cannot be read: /);
+    // --entry needs nothing of it.
+    expect(run(dir, 'unit', '--entry', 'dist/main.js').code).toBe(0);
   });
 });
 
