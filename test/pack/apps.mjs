@@ -53,6 +53,8 @@ const STARTER_JEST = {
  * @property {boolean} jest the README's Jest spec runs: in a CommonJS app under the starter's
  *   `jest` block, as src/app.module.spec.ts; in an ES module app under the README's ESM `jest`
  *   block, as test/app.module.spec.ts (outside what tsc compiles)
+ * @property {boolean} [vitest] the same spec also runs under Vitest, set up as Nest's SWC recipe
+ *   says (unplugin-swc), in its default pool and in the 'threads' pool (see run-pack-test.mjs)
  * @property {Compile[]} compiles in order; the first emits dist/
  * @property {string[]} [onlyBuiltDependencies] pnpm's allow list for install scripts
  * @property {'supervised' | 'unbuilt'} boot the check its boot gets (see boot.mjs)
@@ -209,23 +211,28 @@ export const APPS = [
   },
   {
     // A Nest 11 app as `nest new` generates it today (@nestjs/schematics 11.1.0): the same
-    // CommonJS app with strictNullChecks, Jest 30 + ts-jest, TypeScript at the newest 5.x.
+    // CommonJS app with strictNullChecks, Jest 30 + ts-jest, TypeScript at the newest 5.x; and
+    // Vitest beside Jest, as a team that follows Nest's SWC recipe has it.
     name: 'cjs-nest11-cli',
     type: 'commonjs',
     manager: 'npm',
     dependencies: NEST11,
     devDependencies: {
       '@nestjs/testing': '^11.0.1',
+      '@swc/core': '^1.16.0',
       '@types/jest': '^30.0.0',
       '@types/node': '^22.10.7',
       jest: '^30.0.0',
       'ts-jest': '^29.2.5',
       typescript: '^5.7.3',
+      'unplugin-swc': '^2.0.0',
+      vitest: '^4.1.0',
     },
     config: NEST11_CLI_CONFIG,
     overrides: [],
     extensionless: true,
     jest: true,
+    vitest: true,
     compiles: [
       { ...STARTER_BUILD, what: "the CLI's (nodenext, CommonJS, strictNullChecks): dist/" },
       { typescript: 'typescript', project: 'tsconfig.json', what: "the CLI's, spec included" },
@@ -340,7 +347,7 @@ async function writeSources(spec, dir) {
 /**
  * The README's code blocks marked `<!-- readme-test: commonjs FILE -->` or
  * `<!-- readme-test: esm FILE -->`, by FILE; throws if one this test uses is missing.
- * @returns {Promise<Record<'main.ts' | 'app.module.spec.ts' | 'jest.json', string>>}
+ * @returns {Promise<Record<'main.ts' | 'app.module.spec.ts' | 'jest.json' | 'vitest.config.mjs', string>>}
  */
 async function readmeBlocks() {
   const readme = await readFile(join(ROOT, 'README.md'), 'utf8');
@@ -348,10 +355,12 @@ async function readmeBlocks() {
   const blocks = Object.fromEntries(
     [...readme.matchAll(marked)].map(([, file, code]) => [file, `${code}\n`]),
   );
-  for (const file of ['main.ts', 'app.module.spec.ts', 'jest.json']) {
+  for (const file of ['main.ts', 'app.module.spec.ts', 'jest.json', 'vitest.config.mjs']) {
     if (!blocks[file]) throw new Error(`README.md has no block marked "readme-test: … ${file}"`);
   }
-  return /** @type {Record<'main.ts' | 'app.module.spec.ts' | 'jest.json', string>} */ (blocks);
+  return /** @type {Record<'main.ts' | 'app.module.spec.ts' | 'jest.json' | 'vitest.config.mjs', string>} */ (
+    blocks
+  );
 }
 
 /** @param {AppSpec} spec @param {string} dir @param {string} tarball */
@@ -379,6 +388,10 @@ export async function createApp(spec, dir, tarball) {
     ...(jest ? { jest } : {}),
   };
   await writeFile(join(dir, 'package.json'), `${JSON.stringify(packageJson, null, 2)}\n`);
+  // The README's Vitest config, as users copy it.
+  if (spec.vitest) {
+    await writeFile(join(dir, 'vitest.config.mjs'), (await readmeBlocks())['vitest.config.mjs']);
+  }
   await Promise.all(
     Object.entries(spec.config).map(([name, from]) => copyFile(from, join(dir, name))),
   );

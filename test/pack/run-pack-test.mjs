@@ -7,7 +7,8 @@
 //   and 5.8, and the same sources under classic `moduleResolution: node`; its Jest 29 + ts-jest
 //   setup runs a spec that creates the app with @nestjs/testing under a NotifyListener;
 // - cjs-nest11-cli: the same app as today's `nest new` writes it (strictNullChecks, Jest 30 +
-//   ts-jest, the newest TypeScript 5), booted under this Node only;
+//   ts-jest, the newest TypeScript 5), booted under this Node only; its spec runs under Vitest
+//   too (Nest's SWC recipe), in the default pool and, failing as it should, in 'threads';
 // - cjs-nest10: the Nest 10 starter with @nestjs/schedule 4 and Terminus 10, the same checks;
 // - pnpm-nest11 and pnpm-nest11-unbuilt: the Nest 11 app installed with pnpm 10, with and
 //   without `onlyBuiltDependencies` for unix-dgram.
@@ -186,6 +187,40 @@ async function runJest(dir, runtime, spec) {
 }
 
 /**
+ * Runs the same spec under Vitest: it passes in the pool the README says to pin ('forks', the
+ * default), and in the 'threads' pool fails with the listener's error that says why.
+ * @param {string} dir @param {NodeRuntime} runtime
+ */
+async function runVitest(dir, runtime) {
+  const vitest = join(dir, 'node_modules', 'vitest', 'vitest.mjs');
+  // Its summary without colour codes, for the pattern below.
+  const env = cleanEnv({ NO_COLOR: '1' });
+  const forks = await runAsync(runtime.execPath, [vitest, 'run'], {
+    cwd: dir,
+    env,
+    allowFailure: true,
+  });
+  const tests = /^\s*Tests\s+(.*)$/m.exec(forks.output)?.[1];
+  if (forks.code !== 0 || !tests || !/^1 passed\b/.test(tests)) {
+    throw new Error(`expected the spec to pass under Vitest, exit ${forks.code}:\n${forks.output}`);
+  }
+  const threads = await runAsync(runtime.execPath, [vitest, 'run', '--pool=threads'], {
+    cwd: dir,
+    env,
+    allowFailure: true,
+  });
+  if (threads.code === 0 || !threads.output.includes('NotifyListener needs the main thread')) {
+    throw new Error(
+      `expected --pool=threads to fail with NotifyListener's worker-thread error, exit ${threads.code}:\n${threads.output}`,
+    );
+  }
+  const { version } = JSON.parse(
+    readFileSync(join(dir, 'node_modules', 'vitest', 'package.json'), 'utf8'),
+  );
+  return `src/app.module.spec.ts passed under Vitest ${version} (${tests.trim()}); --pool=threads: NotifyListener's worker-thread error`;
+}
+
+/**
  * @typedef {object} Run
  * @property {string} workDir
  * @property {string} tarball
@@ -277,6 +312,7 @@ async function checkAppOn(run, spec, runtime) {
     return 'loads, nothing on stderr';
   });
   if (spec.jest) await check(`${spec.name} | ${node} | jest`, () => runJest(dir, runtime, spec));
+  if (spec.vitest) await check(`${spec.name} | ${node} | vitest`, () => runVitest(dir, runtime));
   // tsc emits despite type errors (those failed above): what it emitted still runs.
   if (!built) return;
   await check(`${spec.name} | ${node} | boot`, () =>

@@ -6,7 +6,8 @@
  * - `app <file>`: a file of a small app that is compiled and run;
  * - `fragment`: compiled after the imports and user services it takes for granted;
  * - `commonjs <file>`: a file of a CommonJS app, compiled and run by `npm run test:pack` in
- *   the Nest 10 and 11 apps (`main.ts` compiled; `app.module.spec.ts` run by their Jest);
+ *   the Nest 10 and 11 apps (`main.ts` compiled; `app.module.spec.ts` run by their Jest, and by
+ *   Vitest under `vitest.config.mjs` in one of them);
  * - `esm <file>`: a file of an ES module app, used by `npm run test:pack` in its Nest 12 app
  *   (`jest.json`: the `jest` block its Jest runs the spec under);
  * - `ci`: shell commands that `.ci/run` runs;
