@@ -173,13 +173,18 @@ function defaultProjectName(nestCli: Settings): string | undefined {
   return undefined;
 }
 
-function findEntry(dir: string, nestCli: Settings, project?: Settings): string {
+/** `project`: a monorepo's app that `--project` named, by its name and settings. */
+function findEntry(
+  dir: string,
+  nestCli: Settings,
+  project?: { name: string; settings: Settings },
+): string {
   const nestCliPath = join(dir, 'nest-cli.json');
   // Nest's own defaults (@nestjs/cli, lib/configuration/defaults.ts).
-  const sourceRoot = setting(nestCli, project, 'sourceRoot') ?? 'src';
-  const entryFile = setting(nestCli, project, 'entryFile') ?? 'main';
+  const sourceRoot = setting(nestCli, project?.settings, 'sourceRoot') ?? 'src';
+  const entryFile = setting(nestCli, project?.settings, 'entryFile') ?? 'main';
   const tsconfigName =
-    setting(nestCli, project, 'compilerOptions', 'tsConfigPath') ??
+    setting(nestCli, project?.settings, 'compilerOptions', 'tsConfigPath') ??
     ['tsconfig.build.json', 'tsconfig.json'].find((name) => existsSync(join(dir, name)));
   const outDir =
     (tsconfigName === undefined ? undefined : tsconfigOutDir(join(dir, tsconfigName))) ??
@@ -199,6 +204,8 @@ function findEntry(dir: string, nestCli: Settings, project?: Settings): string {
     cliMessages.noEntry(
       candidates.map((candidate) => relative(dir, candidate)),
       from,
+      // npm run build builds a monorepo's default app only.
+      project === undefined ? 'npm run build' : `nest build ${project.name}`,
     ),
   );
 }
@@ -267,11 +274,14 @@ export function readAppProject(dir: string, entry?: string, project?: string): A
   if (project !== undefined && !existsSync(nestCliPath)) {
     throw new CliError(cliMessages.projectWithoutNestCli(project, dir), 2);
   }
-  const chosen = project === undefined ? undefined : chosenProject(nestCli, nestCliPath, project);
+  const chosen =
+    project === undefined
+      ? undefined
+      : { name: project, settings: chosenProject(nestCli, nestCliPath, project) };
   const monorepo: MonorepoApp | undefined =
     nestCli.monorepo === true || chosen !== undefined
       ? {
-          name: project ?? defaultProjectName(nestCli),
+          name: chosen?.name ?? defaultProjectName(nestCli),
           chosen: chosen !== undefined,
           applications: [...applications(nestCli).keys()],
         }

@@ -101,9 +101,12 @@ export const cliMessages = {
     ` (${entry}): --project NAME writes the unit of another`,
   unreadableJson: (path: string, reason: string) => `${path} cannot be read: ${reason}`,
   noName: (path: string) => `${path} has no "name": pass --name`,
-  noEntry: (tried: readonly string[], from: string) =>
+  noEntry: (tried: readonly string[], from: string, build: string) =>
     `no built entry found: tried ${tried.join(', ')} (${from}). Build the app first ` +
-    '(npm run build), or name the built file with --entry',
+    `(${build}), or name the built file with --entry`,
+  monorepoPort: (project: string, port: number) =>
+    `warning: ${project} gets PORT=${port}, the default: each app of a monorepo on one host ` +
+    'needs a port of its own (--port N), or none (--no-port)',
   entryMissing: (path: string) =>
     `--entry ${path} does not exist: build the app first (npm run build), or fix the path`,
   entryNotJs: (path: string) =>

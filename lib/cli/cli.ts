@@ -249,6 +249,10 @@ function unitOptions(
   if (monorepo && !monorepo.chosen && monorepo.applications.length > 1 && !values.entry) {
     warnings.push(cliMessages.defaultProject(monorepo.applications, monorepo.name, fromApp));
   }
+  const listens = !values['no-port'] && !values.oneshot;
+  if (chosen && monorepo && monorepo.applications.length > 1 && listens && !values.port) {
+    warnings.push(cliMessages.monorepoPort(chosen, UNIT_DEFAULTS.port));
+  }
   const entryPath =
     fromApp.startsWith('..') || isAbsolute(fromApp)
       ? project.entry
@@ -264,7 +268,10 @@ function unitOptions(
     for (const option of ['port', 'host'] as const) {
       if (values[option] !== undefined) throw usageError(cliMessages.oneshotServes(`--${option}`));
     }
-    if (values.entry === undefined) warnings.push(cliMessages.oneshotDefaultEntry(fromApp));
+    // A monorepo's app named by --project may well be the job itself.
+    if (values.entry === undefined && !chosen) {
+      warnings.push(cliMessages.oneshotDefaultEntry(fromApp));
+    }
   }
   if (values['no-port']) {
     for (const option of ['port', 'host'] as const) {

@@ -396,16 +396,40 @@ describe('a Nest CLI monorepo', () => {
     expect(stdout).toContain('#   npx nestjs-systemd unit --project worker --no-port\n');
   });
 
+  it('warns when an app of several is given the default port', () => {
+    const dir = monorepo(WEBPACK_BUILT);
+    expect(run(dir, 'unit', '--project', 'api').stderr).toBe(
+      'nestjs-systemd: warning: api gets PORT=3000, the default: each app of a monorepo on one ' +
+        'host needs a port of its own (--port N), or none (--no-port)\n',
+    );
+    expect(run(dir, 'unit', '--project', 'api', '--port', '3001').stderr).toBe('');
+    expect(run(dir, 'unit', '--project', 'worker', '--oneshot').stderr).toBe('');
+  });
+
+  it('asks for nest build NAME when the app --project names is not built', () => {
+    const dir = monorepo({ 'dist/apps/api/main.js': '' });
+    expect(run(dir, 'unit', '--project', 'worker', '--no-port')).toEqual({
+      code: 1,
+      stdout: '',
+      stderr:
+        'nestjs-systemd: no built entry found: tried dist/apps/worker/apps/worker/src/main.js, ' +
+        'dist/apps/worker/main.js (sourceRoot "apps/worker/src" and entryFile "main" from ' +
+        'nest-cli.json, outDir "dist/apps/worker" from apps/worker/tsconfig.app.json). Build the ' +
+        'app first (nest build worker), or name the built file with --entry\n',
+    });
+  });
+
   it("prefers tsc's layout, <outDir>/<sourceRoot>/main.js, as nest start does", () => {
     const dir = monorepo({ ...WEBPACK_BUILT, 'dist/apps/worker/apps/worker/src/main.js': '' });
-    expect(value(run(dir, 'unit', '--project', 'worker').stdout, 'Service', 'ExecStart')).toBe(
+    const worker = run(dir, 'unit', '--project', 'worker', '--no-port');
+    expect(value(worker.stdout, 'Service', 'ExecStart')).toBe(
       `${NODE} ${dir}/dist/apps/worker/apps/worker/src/main.js`,
     );
   });
 
   it('takes --name and --entry beside --project, and --entry alone without a warning', () => {
     const dir = monorepo({ ...WEBPACK_BUILT, 'dist/apps/worker/other.js': '' });
-    const named = run(dir, 'unit', '--project', 'worker', '--name', 'orders-worker');
+    const named = run(dir, 'unit', '--project', 'worker', '--no-port', '--name', 'orders-worker');
     expect(named.stdout).toMatch(/^# orders-worker\.service/);
     const entry = run(dir, 'unit', '--entry', 'dist/apps/worker/other.js', '--name', 'w');
     expect({ code: entry.code, stderr: entry.stderr }).toEqual({ code: 0, stderr: '' });

@@ -358,7 +358,8 @@ describe('READY=1 once every transport serves', () => {
     async () => {
       const env = { TRANSPORT_DELAY_MS: '60000', HOOKS: '1' };
       await withShape('slow-transport', env, async (systemd, app) => {
-        await systemd.waitFor(WAITING_FOR_TRANSPORT, { timeoutMs: 5000 });
+        // A second after bootstrap, which this file's concurrent starts can delay by seconds.
+        await systemd.waitFor(WAITING_FOR_TRANSPORT, { timeoutMs: 10_000 });
         app.child.kill('SIGTERM');
         const stopping = await systemd.waitFor('STOPPING=1', { timeoutMs: 4000 });
         expect(stopping.raw).toBe(
@@ -371,7 +372,7 @@ describe('READY=1 once every transport serves', () => {
         expect(readies(systemd)).toEqual([]);
       });
     },
-    20_000,
+    30_000,
   );
 
   it.concurrent(
