@@ -26,12 +26,13 @@ export const fixture = (name: string): string =>
 /** A notify receiver in its own process (so SIGSTOP can make it stop reading). */
 export class ChildReceiver {
   readonly datagrams: string[] = [];
+  /** With `stamped`: each datagram's arrival, in ms of the receiver's clock, in order. */
+  readonly arrivals: number[] = [];
   private constructor(readonly child: ChildProcess) {}
 
-  static async start(path: string): Promise<ChildReceiver> {
-    const child = spawn(process.execPath, [fixture('notify-receiver'), path], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+  static async start(path: string, { stamped = false } = {}): Promise<ChildReceiver> {
+    const args = [fixture('notify-receiver'), path, ...(stamped ? ['stamped'] : [])];
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
     const receiver = new ChildReceiver(child);
     const lines = createInterface({ input: child.stdout! });
     let ready!: () => void;
@@ -40,8 +41,15 @@ export class ChildReceiver {
       child.once('exit', (code) => reject(new Error(`notify receiver exited with ${code}`)));
     });
     lines.on('line', (line) => {
-      if (line === 'listening') ready();
-      else receiver.datagrams.push(JSON.parse(line) as string);
+      if (line === 'listening') {
+        ready();
+      } else if (stamped) {
+        const { at, data } = JSON.parse(line) as { at: number; data: string };
+        receiver.arrivals.push(at);
+        receiver.datagrams.push(data);
+      } else {
+        receiver.datagrams.push(JSON.parse(line) as string);
+      }
     });
     await listening;
     return receiver;
