@@ -344,10 +344,18 @@ async function writeSources(spec, dir) {
   await Promise.all(written);
 }
 
+/** The README's files this test uses. */
+const README_FILES = /** @type {const} */ ([
+  'main.ts',
+  'app.module.spec.ts',
+  'jest.json',
+  'vitest.config.mjs',
+]);
+
 /**
  * The README's code blocks marked `<!-- readme-test: commonjs FILE -->` or
  * `<!-- readme-test: esm FILE -->`, by FILE; throws if one this test uses is missing.
- * @returns {Promise<Record<'main.ts' | 'app.module.spec.ts' | 'jest.json' | 'vitest.config.mjs', string>>}
+ * @returns {Promise<Record<typeof README_FILES[number], string>>}
  */
 async function readmeBlocks() {
   const readme = await readFile(join(ROOT, 'README.md'), 'utf8');
@@ -355,12 +363,10 @@ async function readmeBlocks() {
   const blocks = Object.fromEntries(
     [...readme.matchAll(marked)].map(([, file, code]) => [file, `${code}\n`]),
   );
-  for (const file of ['main.ts', 'app.module.spec.ts', 'jest.json', 'vitest.config.mjs']) {
+  for (const file of README_FILES) {
     if (!blocks[file]) throw new Error(`README.md has no block marked "readme-test: … ${file}"`);
   }
-  return /** @type {Record<'main.ts' | 'app.module.spec.ts' | 'jest.json' | 'vitest.config.mjs', string>} */ (
-    blocks
-  );
+  return /** @type {Record<typeof README_FILES[number], string>} */ (blocks);
 }
 
 /** @param {AppSpec} spec @param {string} dir @param {string} tarball */
