@@ -132,6 +132,17 @@ export const cliMessages = {
     'PrivateTmp=yes gives it a /tmp of its own, and it would fail with status=203/EXEC or ' +
     '200/CHDIR. Install the app outside them (/opt, /srv), or pass --working-directory and ' +
     '--node for where it will be',
+  pnpWithoutLoader: (root: string) =>
+    `warning: the app is an ES module installed by Yarn with Plug'n'Play, but ${root} has no ` +
+    '.pnp.loader.mjs, without which node cannot import its packages: set pnpEnableEsmLoader: true ' +
+    'in .yarnrc.yml, run yarn install, and write the unit again',
+  pnpCacheOutside: (folder: string, hidden: boolean) =>
+    `warning: the app's packages are in Yarn's global cache, ${folder}, not in the app ` +
+    (hidden
+      ? "(Yarn's default), and the service cannot read that folder (ProtectHome=yes, PrivateTmp=yes): "
+      : "(Yarn's default), which --working-directory does not take along to the target: ") +
+    'keep them in the app with enableGlobalCache: false in .yarnrc.yml, then yarn install ' +
+    '(they go to .yarn/cache), and ship .yarn/ with the app',
   nodeMissing: (path: string) =>
     `warning: --node ${path} does not exist on this machine; make sure it does on the target`,
   oneshotDefaultEntry: (entry: string) =>

@@ -6,6 +6,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { CliError, readAppProject, type AppProject } from './app-project.js';
 import { cliMessages } from './cli.messages.js';
 import { generateUnits, type GeneratedUnit } from './unit-generator.js';
+import { findYarnPnp, isEsModuleEntry } from './yarn-pnp.js';
 import {
   UNIT_DEFAULTS,
   UnitOptionsError,
@@ -27,6 +28,11 @@ export interface CliIo {
    * none: asked only for `--reload`, whose `Type=notify-reload` systemd before 253 ignores.
    */
   readonly systemdVersion?: () => number | undefined;
+  /**
+   * The package manager that ran the command (`npm_config_user_agent`: `yarn/4.5.0 npm/? …`),
+   * for the header's command: `npx` cannot run it in a Yarn Plug'n'Play project.
+   */
+  readonly userAgent?: string;
 }
 
 export const USAGE = `Usage: nestjs-systemd unit [options]
@@ -196,9 +202,16 @@ function shellWord(word: string): string {
   return /^[\w@%+=:,./-]+$/.test(printable) ? printable : `'${printable.replaceAll("'", `'\\''`)}'`;
 }
 
+/** How the package manager in `userAgent` runs a package's command. */
+function runner(userAgent: string | undefined): string[] {
+  if (userAgent?.startsWith('yarn/')) return ['yarn'];
+  if (userAgent?.startsWith('pnpm/')) return ['pnpm', 'exec'];
+  return ['npx'];
+}
+
 /** The command line, as the units' header repeats it. */
-function commandLine(parsed: Parsed): string[] {
-  const words = ['npx', 'nestjs-systemd', 'unit'];
+function commandLine(parsed: Parsed, userAgent: string | undefined): string[] {
+  const words = [...runner(userAgent), 'nestjs-systemd', 'unit'];
   for (const token of parsed.tokens) {
     if (token.kind !== 'option' || NOT_IN_HEADER.has(token.name)) continue;
     words.push(`--${token.name}`);
@@ -218,12 +231,41 @@ const HIDDEN_DIRECTORIES: readonly [readonly string[], (what: string, path: stri
   [['/tmp', '/var/tmp'], cliMessages.underTmp],
 ];
 
+function within(path: string, dirs: readonly string[]): boolean {
+  return dirs.some((dir) => path === dir || path.startsWith(`${dir}/`));
+}
+
 /** Why the service will not see `path` (it is `what`), if it will not. */
 function hiddenFromService(what: string, path: string): string | undefined {
   for (const [dirs, message] of HIDDEN_DIRECTORIES) {
-    if (dirs.some((dir) => path === dir || path.startsWith(`${dir}/`))) return message(what, path);
+    if (within(path, dirs)) return message(what, path);
   }
   return undefined;
+}
+
+/**
+ * Yarn Plug'n'Play's resolver, where the app has one, at its place under `workingDirectory`;
+ * warnings for what the service would still miss.
+ */
+function pnpOption(
+  project: AppProject,
+  workingDirectory: string,
+  warnings: string[],
+): UnitOptions['pnp'] {
+  const pnp = findYarnPnp(project.dir);
+  if (pnp === undefined) return undefined;
+  const onTarget = (path: string) => join(workingDirectory, relative(project.dir, path));
+  const esModule = isEsModuleEntry(project.entry);
+  if (esModule && pnp.loader === undefined) warnings.push(cliMessages.pnpWithoutLoader(pnp.root));
+  const moved = workingDirectory !== project.dir;
+  for (const folder of pnp.cacheFolders) {
+    const hidden = HIDDEN_DIRECTORIES.some(([dirs]) => within(folder, dirs));
+    if (hidden || moved) warnings.push(cliMessages.pnpCacheOutside(folder, hidden));
+  }
+  return {
+    runtime: onTarget(pnp.runtime),
+    ...(esModule && pnp.loader !== undefined ? { loader: onTarget(pnp.loader) } : {}),
+  };
 }
 
 /** The generator's options from the command line and the app's folder; warnings about the result. */
@@ -264,6 +306,7 @@ function unitOptions(
     const hidden = hiddenFromService(what, path);
     if (hidden) warnings.push(hidden);
   }
+  const pnp = pnpOption(project, workingDirectory, warnings);
   if (values.oneshot) {
     for (const option of ['port', 'host'] as const) {
       if (values[option] !== undefined) throw usageError(cliMessages.oneshotServes(`--${option}`));
@@ -291,6 +334,7 @@ function unitOptions(
     nodePath,
     entryPath,
     workingDirectory,
+    ...(pnp === undefined ? {} : { pnp }),
     port: wholeNumber('port', values.port, UNIT_DEFAULTS.port),
     host: values.host ?? UNIT_DEFAULTS.host,
     watchdogSec: wholeNumber('watchdog-sec', values['watchdog-sec'], UNIT_DEFAULTS.watchdogSec),
@@ -317,7 +361,7 @@ function unitOptions(
     ...reloadOption(values.reload, values['reload-kill']),
     oneshot: values.oneshot ?? false,
     noPort: values['no-port'] ?? false,
-    commandLine: commandLine(parsed),
+    commandLine: commandLine(parsed, io.userAgent),
   };
   return { options, warnings };
 }

@@ -16,4 +16,5 @@ process.exitCode = runCli(process.argv.slice(2), {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
   systemdVersion,
+  userAgent: process.env.npm_config_user_agent,
 });

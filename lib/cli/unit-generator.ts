@@ -540,6 +540,27 @@ function watchdogFeature(options: UnitOptions): string {
   return options.watchdogSec > 0 ? 'a health-gated watchdog, ' : '';
 }
 
+/** node on the entry; with Yarn's resolver preloaded for a Plug'n'Play app. */
+function execStartLines(options: UnitOptions): string[] {
+  const { pnp } = options;
+  const preload = pnp
+    ? [
+        `--require ${execWord(pnp.runtime)}`,
+        ...(pnp.loader === undefined ? [] : [`--experimental-loader ${execWord(pnp.loader)}`]),
+      ]
+    : [];
+  return [
+    ...(pnp
+      ? comment(
+          "Installed by Yarn with Plug'n'Play: no node_modules, so node preloads Yarn's " +
+            'resolver, as `yarn node` would' +
+            (pnp.loader === undefined ? '.' : ' (its loader for ES modules too).'),
+        )
+      : []),
+    ['ExecStart=' + execWord(options.nodePath), ...preload, execWord(options.entryPath)].join(' '),
+  ];
+}
+
 function serviceUnit(options: UnitOptions, names: Names): GeneratedUnit {
   const lines = [
     ...header(options, names.service, [
@@ -574,7 +595,7 @@ function serviceUnit(options: UnitOptions, names: Names): GeneratedUnit {
         'and STOPPING=1 (npm also does not forward SIGTERM reliably).',
     ),
     'NotifyAccess=main',
-    `ExecStart=${execWord(options.nodePath)} ${execWord(options.entryPath)}`,
+    ...execStartLines(options),
     `WorkingDirectory=${specifiers(options.workingDirectory)}`,
     ...listenLines(options, names),
     ...environmentLines(options),

@@ -31,6 +31,12 @@ export interface UnitOptions {
   readonly entryPath: string;
   /** Absolute path of the app's folder on the target host. */
   readonly workingDirectory: string;
+  /**
+   * Yarn Plug'n'Play's resolver on the target host, for an app installed without node_modules:
+   * node preloads `runtime` (`.pnp.cjs`) and, for an ES module app, `loader` (`.pnp.loader.mjs`),
+   * as `yarn node` would.
+   */
+  readonly pnp?: { readonly runtime: string; readonly loader?: string };
   readonly port: number;
   readonly host: string;
   /** `WatchdogSec=`; 0 leaves the watchdog off. */
@@ -166,6 +172,12 @@ export function checkUnitOptions(options: UnitOptions): void {
   checkAbsolutePath('--node', options.nodePath);
   checkAbsolutePath('--entry', options.entryPath);
   checkAbsolutePath('--working-directory', options.workingDirectory);
+  if (options.pnp) {
+    checkAbsolutePath("Yarn's .pnp.cjs", options.pnp.runtime);
+    if (options.pnp.loader !== undefined) {
+      checkAbsolutePath("Yarn's .pnp.loader.mjs", options.pnp.loader);
+    }
+  }
   if (options.oneshot) {
     const serving = (
       [

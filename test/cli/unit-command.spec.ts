@@ -1,8 +1,8 @@
 // `nestjs-systemd unit` in this process (runCli with captured output), on real app folders:
 // how it finds the app's name and built entry, its errors, and writing with --out. The same
 // command as a child process: unit-command.e2e-spec.ts.
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { parseJsonc } from '../../lib/cli/app-project.js';
 import { runCli, USAGE } from '../../lib/cli/cli.js';
 import {
@@ -23,11 +23,20 @@ interface Run {
 }
 
 function run(cwd: string, ...argv: string[]): Run {
-  return runOn(undefined, cwd, ...argv);
+  return runWith({}, cwd, ...argv);
 }
 
 /** As `run`, on a machine whose `systemctl --version` says `systemd` (undefined: none). */
 function runOn(systemd: number | undefined, cwd: string, ...argv: string[]): Run {
+  return runWith({ systemd }, cwd, ...argv);
+}
+
+/** As `run`, with that systemd, run by the package manager `userAgent` names. */
+function runWith(
+  { systemd, userAgent }: { systemd?: number; userAgent?: string },
+  cwd: string,
+  ...argv: string[]
+): Run {
   let stdout = '';
   let stderr = '';
   const code = runCli(argv, {
@@ -36,6 +45,7 @@ function runOn(systemd: number | undefined, cwd: string, ...argv: string[]): Run
     stdout: (text) => void (stdout += text),
     stderr: (text) => void (stderr += text),
     systemdVersion: () => systemd,
+    ...(userAgent === undefined ? {} : { userAgent }),
   });
   return { code, stdout, stderr };
 }
@@ -465,6 +475,152 @@ describe('a Nest CLI monorepo', () => {
         `nestjs-systemd: no package.json in ${dir}/apps/worker: it is the project "worker" of ` +
         `the Nest monorepo in ${dir}; run this there with --project worker\n`,
     });
+  });
+});
+
+/**
+ * A `.pnp.cjs` as Yarn 4 writes it, cut to what the generator reads: its runtime state, a
+ * string with one `"packageLocation"` per package, relative to the file's folder.
+ */
+function pnpRuntime(...locations: readonly string[]): string {
+  const entries = locations.map((location) => `        "packageLocation": "${location}",\\\n`);
+  return (
+    `#!/usr/bin/env node\n"use strict";\n\nconst RAW_RUNTIME_STATE =\n'{\\\n` +
+    `  "packageRegistryData": [\\\n${entries.join('')}  ]\\\n}';\n`
+  );
+}
+
+/** Packages as Yarn keeps them with enableGlobalCache: false: archives and unplugged, in the project. */
+const IN_PROJECT = [
+  './',
+  './.yarn/cache/rxjs-npm-7.8.2-80ecda9013-10c0.zip/node_modules/rxjs/',
+  './.yarn/unplugged/unix-dgram-npm-2.0.7-d85e6865f5/node_modules/unix-dgram/',
+];
+
+/** A package of Yarn's global cache in `folder`, relative to the project at `dir`. */
+function cached(dir: string, folder: string): string {
+  return `${relative(dir, folder)}/rxjs-npm-7.8.2-80ecda9013-10c0.zip/node_modules/rxjs/`;
+}
+
+/** A built app installed by Yarn with Plug'n'Play, its packages in the project. */
+function pnpApp(files: AppFiles = {}): string {
+  const dir = app({ ...BUILT_APP, 'yarn.lock': '', ...files });
+  writeFileSync(join(dir, '.pnp.cjs'), pnpRuntime(...IN_PROJECT));
+  return dir;
+}
+
+/** The header's command line, written when `userAgent` ran the command. */
+function headerCommand(userAgent?: string): string | undefined {
+  const { stdout } = runWith(
+    userAgent === undefined ? {} : { userAgent },
+    pnpApp(),
+    'unit',
+    '--port',
+    '8080',
+  );
+  return stdout.split('\n').find((line) => line.includes('nestjs-systemd unit --port'));
+}
+
+describe("Yarn Plug'n'Play", () => {
+  it("preloads Yarn's resolver (.pnp.cjs), as yarn node does, and says why", () => {
+    const dir = pnpApp();
+    const { code, stdout, stderr } = run(dir, 'unit');
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+    expect(value(stdout, 'Service', 'ExecStart')).toBe(
+      `${NODE} --require ${dir}/.pnp.cjs ${dir}/dist/main.js`,
+    );
+    expect(stdout).toContain("# Installed by Yarn with Plug'n'Play: no node_modules");
+  });
+
+  it("adds Yarn's ES module loader for an ES module app, and warns where there is none", () => {
+    const esm = { 'package.json': { name: 'my-app', type: 'module' } };
+    const dir = pnpApp(esm);
+    writeFileSync(join(dir, '.pnp.loader.mjs'), '');
+    const { code, stdout, stderr } = run(dir, 'unit');
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+    expect(value(stdout, 'Service', 'ExecStart')).toBe(
+      `${NODE} --require ${dir}/.pnp.cjs --experimental-loader ${dir}/.pnp.loader.mjs ` +
+        `${dir}/dist/main.js`,
+    );
+
+    const without = run(pnpApp(esm), 'unit');
+    expect(without.code).toBe(0);
+    expect(without.stderr).toMatch(
+      /^nestjs-systemd: warning: the app is an ES module installed by Yarn with Plug'n'Play, but .* has no \.pnp\.loader\.mjs/,
+    );
+    expect(without.stderr).toContain('pnpEnableEsmLoader: true');
+    // A CommonJS app needs no loader, whether Yarn wrote one or not.
+    const commonJs = pnpApp();
+    writeFileSync(join(commonJs, '.pnp.loader.mjs'), '');
+    expect(value(run(commonJs, 'unit').stdout, 'Service', 'ExecStart')).not.toContain('loader');
+  });
+
+  it("finds a workspace's .pnp.cjs at its project's root, and moves it with --working-directory", () => {
+    const root = app({
+      'package.json': { private: true, workspaces: ['apps/*'] },
+      'yarn.lock': '',
+    });
+    writeFileSync(join(root, '.pnp.cjs'), pnpRuntime(...IN_PROJECT));
+    const api = join(root, 'apps', 'api');
+    mkdirSync(join(api, 'dist'), { recursive: true });
+    writeFileSync(join(api, 'package.json'), JSON.stringify({ name: 'api' }));
+    writeFileSync(join(api, 'dist', 'main.js'), '');
+    const { code, stdout, stderr } = run(api, 'unit', '--working-directory', '/opt/repo/apps/api');
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+    expect(value(stdout, 'Service', 'ExecStart')).toBe(
+      `${NODE} --require /opt/repo/.pnp.cjs /opt/repo/apps/api/dist/main.js`,
+    );
+  });
+
+  it('leaves node alone without PnP: node_modules, or a .pnp.cjs of another project above', () => {
+    // Yarn's node-modules linker writes yarn.lock and no .pnp.cjs.
+    const nodeModules = app({ ...BUILT_APP, 'yarn.lock': '' });
+    expect(value(run(nodeModules, 'unit').stdout, 'Service', 'ExecStart')).toBe(
+      `${NODE} ${nodeModules}/dist/main.js`,
+    );
+    writeFileSync(join(nodeModules, '..', '.pnp.cjs'), pnpRuntime(...IN_PROJECT));
+    expect(value(run(nodeModules, 'unit').stdout, 'Service', 'ExecStart')).toBe(
+      `${NODE} ${nodeModules}/dist/main.js`,
+    );
+  });
+
+  it("warns when the packages are in Yarn's global cache where the service cannot read them", () => {
+    const underHome = pnpApp();
+    writeFileSync(
+      join(underHome, '.pnp.cjs'),
+      pnpRuntime('./', cached(underHome, '/root/.yarn/berry/cache')),
+    );
+    const hidden = run(underHome, 'unit');
+    expect(hidden.code).toBe(0);
+    expect(hidden.stderr).toBe(
+      "nestjs-systemd: warning: the app's packages are in Yarn's global cache, " +
+        "/root/.yarn/berry/cache, not in the app (Yarn's default), and the service cannot read " +
+        'that folder (ProtectHome=yes, PrivateTmp=yes): keep them in the app with ' +
+        'enableGlobalCache: false in .yarnrc.yml, then yarn install (they go to .yarn/cache), ' +
+        'and ship .yarn/ with the app\n',
+    );
+
+    // A cache the service can read is fine on this host, but does not travel with the app.
+    const shared = pnpApp();
+    writeFileSync(join(shared, '.pnp.cjs'), pnpRuntime('./', cached(shared, '/opt/yarn-cache')));
+    expect(run(shared, 'unit').stderr).toBe('');
+    expect(run(shared, 'unit', '--working-directory', '/srv/my-app').stderr).toContain(
+      "Yarn's global cache, /opt/yarn-cache, not in the app (Yarn's default), which " +
+        '--working-directory does not take along',
+    );
+  });
+
+  it('names the package manager that ran it in the header: yarn, pnpm exec, else npx', () => {
+    expect(headerCommand('yarn/4.18.1 npm/? node/v20.20.2 linux x64')).toBe(
+      '#   yarn nestjs-systemd unit --port 8080',
+    );
+    expect(headerCommand('pnpm/10.34.0 npm/? node/v20.20.2 linux x64')).toBe(
+      '#   pnpm exec nestjs-systemd unit --port 8080',
+    );
+    expect(headerCommand('npm/11.6.2 node/v20.20.2 linux x64 workspaces/false')).toBe(
+      '#   npx nestjs-systemd unit --port 8080',
+    );
+    expect(headerCommand()).toBe('#   npx nestjs-systemd unit --port 8080');
   });
 });
 

@@ -43,7 +43,7 @@ const STARTER_JEST = {
  * @typedef {object} AppSpec
  * @property {string} name
  * @property {'module' | 'commonjs'} type
- * @property {'npm' | 'pnpm'} manager
+ * @property {'npm' | 'pnpm' | 'yarn'} manager (yarn: see yarn-pnp.mjs)
  * @property {Record<string, string>} dependencies besides nestjs-systemd
  * @property {Record<string, string>} devDependencies
  * @property {Record<string, string>} config files copied into the app: its name → the source
@@ -304,6 +304,40 @@ export const APPS = [
   },
 ];
 
+/**
+ * The Nest 11 starter app installed by Yarn 4 with Plug'n'Play (see yarn-pnp.mjs), booted under
+ * this Node only: not in APPS, whose checks read node_modules.
+ * @type {AppSpec}
+ */
+export const YARN_PNP_APP = {
+  name: 'yarn-pnp-nest11',
+  type: 'commonjs',
+  manager: 'yarn',
+  dependencies: NEST11,
+  devDependencies: {
+    '@nestjs/testing': '^11.0.1',
+    '@types/jest': '^29.5.14',
+    '@types/node': '^22.10.7',
+    jest: '^29.7.0',
+    // ts-jest 29 requires it without declaring it, which Plug'n'Play refuses.
+    'jest-util': '^29.7.0',
+    // As the README says: Yarn builds the addon with the app's own node-gyp; 12 runs on Node
+    // 20.17 and later (13 needs 22.22).
+    'node-gyp': '^12.0.0',
+    'ts-jest': '^29.2.5',
+    typescript: '~5.8.0',
+  },
+  config: NEST11_CONFIG,
+  overrides: [],
+  extensionless: true,
+  jest: true,
+  compiles: [STARTER_BUILD],
+  boot: 'supervised',
+  everyNode: false,
+  majors: { '@nestjs/core': '11', '@nestjs/schedule': '6', '@nestjs/terminus': '11' },
+  loadTesting: REQUIRE_TESTING,
+};
+
 /** The first line of `// @ts-nocheck …` in an override, only there for the repo's own typecheck. */
 const TS_NOCHECK = /^\/\/ @ts-nocheck.*\n/;
 const RELATIVE_JS_IMPORT = /(from '\.{1,2}\/[^']*)\.js'/g;
@@ -391,6 +425,8 @@ export async function createApp(spec, dir, tarball) {
     ...(spec.onlyBuiltDependencies
       ? { pnpm: { onlyBuiltDependencies: spec.onlyBuiltDependencies } }
       : {}),
+    // Yarn 4 builds no dependency unless told to, and needs node-gyp from the app to build it.
+    ...(spec.manager === 'yarn' ? { dependenciesMeta: { 'unix-dgram': { built: true } } } : {}),
     ...(jest ? { jest } : {}),
   };
   await writeFile(join(dir, 'package.json'), `${JSON.stringify(packageJson, null, 2)}\n`);

@@ -49,20 +49,26 @@ function socketFd(server) {
 }
 
 /**
- * Starts `dist/main.js` under `execPath` with a bound, listening socket as descriptor 3 and
- * LISTEN_PID set by a shell that then execs node, as systemd's socket activation does.
+ * Starts `dist/main.js` under `execPath` (with `nodeArgs` before it) with a bound, listening
+ * socket as descriptor 3 and LISTEN_PID set by a shell that then execs node, as systemd's socket
+ * activation does.
  * @param {string} dir @param {string} execPath @param {NodeJS.ProcessEnv} env
+ * @param {string[]} [nodeArgs]
  */
-async function startApp(dir, execPath, env) {
+async function startApp(dir, execPath, env, nodeArgs = []) {
   const socket = createServer();
   await new Promise((resolve) => socket.listen(0, '127.0.0.1', () => resolve(undefined)));
   const port = /** @type {import('node:net').AddressInfo} */ (socket.address()).port;
   const startedAt = performance.now();
-  const child = spawn('/bin/sh', ['-c', 'LISTEN_PID=$$ exec "$0" "$@"', execPath, 'dist/main.js'], {
-    cwd: dir,
-    env: { ...env, LISTEN_FDS: '1', LISTEN_FDNAMES: 'http' },
-    stdio: ['ignore', 'pipe', 'pipe', socketFd(socket)],
-  });
+  const child = spawn(
+    '/bin/sh',
+    ['-c', 'LISTEN_PID=$$ exec "$0" "$@"', execPath, ...nodeArgs, 'dist/main.js'],
+    {
+      cwd: dir,
+      env: { ...env, LISTEN_FDS: '1', LISTEN_FDNAMES: 'http' },
+      stdio: ['ignore', 'pipe', 'pipe', socketFd(socket)],
+    },
+  );
   socket.close();
   const app = { child, port, startedAt, output: '', errors: '', exited: once(child, 'exit') };
   child.stdout.on('data', (chunk) => (app.output += chunk));
@@ -201,10 +207,11 @@ function checkStderr(errors) {
  * READY=1 once the passed socket is served, pings, pings withheld while a Terminus check fails
  * and resumed after, STOPPING=1 on SIGTERM, the journal format and no warning on stderr.
  * @param {string} dir @param {TestingModule} testing @param {string} execPath
+ * @param {string[]} [nodeArgs] node's options before the entry
  */
-export async function bootSupervised(dir, testing, execPath) {
+export async function bootSupervised(dir, testing, execPath, nodeArgs = []) {
   const systemd = await testing.NotifyListener.start({ watchdogUsec: WATCHDOG_USEC });
-  const app = await startApp(dir, execPath, cleanEnv(systemd.env()));
+  const app = await startApp(dir, execPath, cleanEnv(systemd.env()), nodeArgs);
   /** What passed so far, for the failure message. */
   const passed = [];
   try {

