@@ -43,9 +43,11 @@ export const notifyMessages = {
     `STATUS was shortened to keep the datagram within systemd's ${max}-byte limit`,
   transportUnavailable: (detail: string) =>
     `the unix-dgram native addon could not be loaded (${detail}). ` +
-    'Its install script must be allowed: npm "allowScripts": {"unix-dgram": true}, ' +
-    'pnpm "onlyBuiltDependencies": ["unix-dgram"], then reinstall (pnpm install --force: ' +
-    'a plain pnpm install or pnpm rebuild does not build it)',
+    'Its build must be allowed: npm "allowScripts": {"unix-dgram": true}, then reinstall; ' +
+    'pnpm "onlyBuiltDependencies": ["unix-dgram"], then pnpm install --force (a plain pnpm ' +
+    'install or pnpm rebuild does not build it); Yarn 4 "dependenciesMeta": {"unix-dgram": ' +
+    '{"built": true}} and node-gyp among the devDependencies (yarn add -D node-gyp@^12), then ' +
+    'yarn install',
   packageMissing: (from: string) =>
     `the unix-dgram package, which holds the native addon, is not installed where ${from} ` +
     'finds its dependencies. A bundle (webpack, esbuild) needs node_modules/unix-dgram shipped ' +

@@ -338,6 +338,14 @@ export const YARN_PNP_APP = {
   loadTesting: REQUIRE_TESTING,
 };
 
+/** The same without dependenciesMeta: Yarn 4 builds no dependency unless told to. */
+export const YARN_PNP_UNBUILT = {
+  ...YARN_PNP_APP,
+  name: 'yarn-pnp-nest11-unbuilt',
+  jest: false,
+  boot: /** @type {const} */ ('unbuilt'),
+};
+
 /** The first line of `// @ts-nocheck …` in an override, only there for the repo's own typecheck. */
 const TS_NOCHECK = /^\/\/ @ts-nocheck.*\n/;
 const RELATIVE_JS_IMPORT = /(from '\.{1,2}\/[^']*)\.js'/g;
@@ -384,6 +392,7 @@ const README_FILES = /** @type {const} */ ([
   'app.module.spec.ts',
   'jest.json',
   'vitest.config.mjs',
+  '.yarnrc.yml',
 ]);
 
 /**
@@ -426,13 +435,18 @@ export async function createApp(spec, dir, tarball) {
       ? { pnpm: { onlyBuiltDependencies: spec.onlyBuiltDependencies } }
       : {}),
     // Yarn 4 builds no dependency unless told to, and needs node-gyp from the app to build it.
-    ...(spec.manager === 'yarn' ? { dependenciesMeta: { 'unix-dgram': { built: true } } } : {}),
+    ...(spec.manager === 'yarn' && spec.boot !== 'unbuilt'
+      ? { dependenciesMeta: { 'unix-dgram': { built: true } } }
+      : {}),
     ...(jest ? { jest } : {}),
   };
   await writeFile(join(dir, 'package.json'), `${JSON.stringify(packageJson, null, 2)}\n`);
-  // The README's Vitest config, as users copy it.
+  // The README's Vitest config, and its Yarn settings, as users copy them.
   if (spec.vitest) {
     await writeFile(join(dir, 'vitest.config.mjs'), (await readmeBlocks())['vitest.config.mjs']);
+  }
+  if (spec.manager === 'yarn') {
+    await writeFile(join(dir, '.yarnrc.yml'), (await readmeBlocks())['.yarnrc.yml']);
   }
   await Promise.all(
     Object.entries(spec.config).map(([name, from]) => copyFile(from, join(dir, name))),

@@ -311,6 +311,8 @@ export const ADDON_FIX = {
   unbuilt: 'onlyBuiltDependencies',
   /** Built for another Node's ABI: Node was switched after the install. */
   otherNode: 'npm rebuild unix-dgram',
+  /** Never built: Yarn 4 without dependenciesMeta. */
+  yarn: 'dependenciesMeta',
 };
 
 /**
@@ -320,10 +322,11 @@ export const ADDON_FIX = {
  * loads the addon, so it logs no error at all.
  * @param {string} dir @param {TestingModule} testing @param {string} execPath
  * @param {string} [fix] what the error must name
+ * @param {string[]} [nodeArgs] node's options before the entry
  */
-export async function bootUnbuilt(dir, testing, execPath, fix = ADDON_FIX.unbuilt) {
+export async function bootUnbuilt(dir, testing, execPath, fix = ADDON_FIX.unbuilt, nodeArgs = []) {
   const systemd = await testing.NotifyListener.start({ watchdogUsec: WATCHDOG_USEC });
-  let app = await startApp(dir, execPath, cleanEnv(systemd.env()));
+  let app = await startApp(dir, execPath, cleanEnv(systemd.env()), nodeArgs);
   try {
     const { status, body } = await whenServing(app.port, app.exited);
     if (status !== 200) throw new Error(`GET / under systemd: ${status} ${JSON.stringify(body)}`);
@@ -348,7 +351,7 @@ export async function bootUnbuilt(dir, testing, execPath, fix = ADDON_FIX.unbuil
     }
     const underSystemd = `under systemd: served (supervised: ${body.supervised}), nothing sent in ${(3 * WATCHDOG_USEC) / 1e6} s, one error: ${JSON.stringify(naming[0].slice(0, 120))}…`;
 
-    app = await startApp(dir, execPath, cleanEnv());
+    app = await startApp(dir, execPath, cleanEnv(), nodeArgs);
     const outside = await whenServing(app.port, app.exited);
     app.child.kill('SIGTERM');
     await app.exited;

