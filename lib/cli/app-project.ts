@@ -177,6 +177,7 @@ function defaultProjectName(nestCli: Settings): string | undefined {
 function findEntry(
   dir: string,
   nestCli: Settings,
+  build: string,
   project?: { name: string; settings: Settings },
 ): string {
   const nestCliPath = join(dir, 'nest-cli.json');
@@ -204,13 +205,13 @@ function findEntry(
     cliMessages.noEntry(
       candidates.map((candidate) => relative(dir, candidate)),
       from,
-      // npm run build builds a monorepo's default app only.
-      project === undefined ? 'npm run build' : `nest build ${project.name}`,
+      // The build script builds a monorepo's default app only.
+      project === undefined ? build : `nest build ${project.name}`,
     ),
   );
 }
 
-function checkEntry(dir: string, entry: string): string {
+function checkEntry(dir: string, entry: string, build: string): string {
   const path = isAbsolute(entry) ? entry : resolve(dir, entry);
   let isFile = false;
   try {
@@ -218,7 +219,7 @@ function checkEntry(dir: string, entry: string): string {
   } catch {
     // Reported below.
   }
-  if (!isFile) throw new CliError(cliMessages.entryMissing(path));
+  if (!isFile) throw new CliError(cliMessages.entryMissing(path, build));
   if (!['.js', '.mjs', '.cjs'].includes(extname(path))) {
     throw new CliError(cliMessages.entryNotJs(path));
   }
@@ -254,7 +255,16 @@ function monorepoAbove(dir: string): { root: string; project: string } | undefin
  * `project` (a name in nest-cli.json's `projects`) or else the default project, as
  * `nest start [project]` does. Throws a {@link CliError}.
  */
-export function readAppProject(dir: string, entry?: string, project?: string): AppProject {
+/**
+ * The app in `dir`: its name, description and built entry (`entry`, else found as `nest start`
+ * finds it; `project`: a monorepo's app). `build` is the app's build command, for the messages.
+ */
+export function readAppProject(
+  dir: string,
+  entry?: string,
+  project?: string,
+  build = 'npm run build',
+): AppProject {
   const packagePath = join(dir, 'package.json');
   if (!existsSync(packagePath)) {
     const monorepo = monorepoAbove(dir);
@@ -290,7 +300,8 @@ export function readAppProject(dir: string, entry?: string, project?: string): A
     dir,
     ...(packageName === undefined ? {} : { packageName }),
     ...(description === undefined ? {} : { description }),
-    entry: entry === undefined ? findEntry(dir, nestCli, chosen) : checkEntry(dir, entry),
+    entry:
+      entry === undefined ? findEntry(dir, nestCli, build, chosen) : checkEntry(dir, entry, build),
     ...(monorepo === undefined ? {} : { monorepo }),
   };
 }

@@ -107,8 +107,8 @@ export const cliMessages = {
   monorepoPort: (project: string, port: number) =>
     `warning: ${project} gets PORT=${port}, the default: each app of a monorepo on one host ` +
     'needs a port of its own (--port N), or none (--no-port)',
-  entryMissing: (path: string) =>
-    `--entry ${path} does not exist: build the app first (npm run build), or fix the path`,
+  entryMissing: (path: string, build: string) =>
+    `--entry ${path} does not exist: build the app first (${build}), or fix the path`,
   entryNotJs: (path: string) =>
     `--entry ${path} is not JavaScript (.js, .mjs or .cjs): node runs the built file, not the sources`,
 
@@ -136,6 +136,17 @@ export const cliMessages = {
     `warning: the app is an ES module installed by Yarn with Plug'n'Play, but ${root} has no ` +
     '.pnp.loader.mjs, without which node cannot import its packages: set pnpEnableEsmLoader: true ' +
     'in .yarnrc.yml, run yarn install, and write the unit again',
+  pnpRootAbove: (inWorkspace: string, workingDirectory: string, onTarget: string) =>
+    `warning: Yarn's resolver is the workspace root's, and the app is ${inWorkspace} in the ` +
+    `workspace, but --working-directory ${workingDirectory} does not end in ${inWorkspace}: ` +
+    `the unit would preload ${onTarget}. Deploy the workspace, and pass --working-directory ` +
+    `for the app's folder inside it (/opt/my-repo/${inWorkspace}, say)`,
+  addonUnbuilt: (dir: string) =>
+    `warning: unix-dgram's native addon is not built (${dir} has no build/Release/unix_dgram.node): ` +
+    'the app would run unsupervised, and systemd would fail its start at TimeoutStartSec=. Allow ' +
+    'its build and install again: npm "allowScripts", pnpm "onlyBuiltDependencies" (then pnpm ' +
+    'install --force), Yarn "dependenciesMeta" with node-gyp, in the root package.json (see ' +
+    '"Installation and native build" in the README)',
   pnpCacheOutside: (folder: string, hidden: boolean) =>
     `warning: the app's packages are in Yarn's global cache, ${folder}, not in the app ` +
     (hidden

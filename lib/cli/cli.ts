@@ -6,6 +6,8 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { CliError, readAppProject, type AppProject } from './app-project.js';
 import { cliMessages } from './cli.messages.js';
 import { generateUnits, type GeneratedUnit } from './unit-generator.js';
+import { unbuiltAddon } from './native-addon.js';
+import { packageManager, type PackageManager } from './package-manager.js';
 import { findYarnPnp, isEsModuleEntry } from './yarn-pnp.js';
 import {
   UNIT_DEFAULTS,
@@ -202,16 +204,9 @@ function shellWord(word: string): string {
   return /^[\w@%+=:,./-]+$/.test(printable) ? printable : `'${printable.replaceAll("'", `'\\''`)}'`;
 }
 
-/** How the package manager in `userAgent` runs a package's command. */
-function runner(userAgent: string | undefined): string[] {
-  if (userAgent?.startsWith('yarn/')) return ['yarn'];
-  if (userAgent?.startsWith('pnpm/')) return ['pnpm', 'exec'];
-  return ['npx'];
-}
-
 /** The command line, as the units' header repeats it. */
-function commandLine(parsed: Parsed, userAgent: string | undefined): string[] {
-  const words = [...runner(userAgent), 'nestjs-systemd', 'unit'];
+function commandLine(parsed: Parsed, manager: PackageManager): string[] {
+  const words = [...manager.exec, 'nestjs-systemd', 'unit'];
   for (const token of parsed.tokens) {
     if (token.kind !== 'option' || NOT_IN_HEADER.has(token.name)) continue;
     words.push(`--${token.name}`);
@@ -258,6 +253,11 @@ function pnpOption(
   const esModule = isEsModuleEntry(project.entry);
   if (esModule && pnp.loader === undefined) warnings.push(cliMessages.pnpWithoutLoader(pnp.root));
   const moved = workingDirectory !== project.dir;
+  // A workspace's resolver is at its root, above the app: the app must keep its place below it.
+  const inWorkspace = relative(pnp.root, project.dir);
+  if (moved && inWorkspace !== '' && !workingDirectory.endsWith(`/${inWorkspace}`)) {
+    warnings.push(cliMessages.pnpRootAbove(inWorkspace, workingDirectory, onTarget(pnp.runtime)));
+  }
   for (const folder of pnp.cacheFolders) {
     const hidden = HIDDEN_DIRECTORIES.some(([dirs]) => within(folder, dirs));
     if (hidden || moved) warnings.push(cliMessages.pnpCacheOutside(folder, hidden));
@@ -307,6 +307,8 @@ function unitOptions(
     if (hidden) warnings.push(hidden);
   }
   const pnp = pnpOption(project, workingDirectory, warnings);
+  const addon = unbuiltAddon(project.dir);
+  if (addon !== undefined) warnings.push(cliMessages.addonUnbuilt(addon));
   if (values.oneshot) {
     for (const option of ['port', 'host'] as const) {
       if (values[option] !== undefined) throw usageError(cliMessages.oneshotServes(`--${option}`));
@@ -361,7 +363,7 @@ function unitOptions(
     ...reloadOption(values.reload, values['reload-kill']),
     oneshot: values.oneshot ?? false,
     noPort: values['no-port'] ?? false,
-    commandLine: commandLine(parsed, io.userAgent),
+    commandLine: commandLine(parsed, packageManager(io.userAgent)),
   };
   return { options, warnings };
 }
@@ -403,7 +405,12 @@ function writeUnits(dir: string, units: readonly GeneratedUnit[], force: boolean
 
 function runUnit(parsed: Parsed, io: CliIo): void {
   const appDir = resolve(io.cwd, parsed.values.app ?? '.');
-  const project = readAppProject(appDir, parsed.values.entry, parsed.values.project);
+  const project = readAppProject(
+    appDir,
+    parsed.values.entry,
+    parsed.values.project,
+    packageManager(io.userAgent).build,
+  );
   const { options, warnings } = unitOptions(parsed, project, io);
   let units: GeneratedUnit[];
   try {

@@ -46,8 +46,8 @@ export const notifyMessages = {
     'Its build must be allowed: npm "allowScripts": {"unix-dgram": true}, then reinstall; ' +
     'pnpm "onlyBuiltDependencies": ["unix-dgram"], then pnpm install --force (a plain pnpm ' +
     'install or pnpm rebuild does not build it); Yarn 4 "dependenciesMeta": {"unix-dgram": ' +
-    '{"built": true}} and node-gyp among the devDependencies (yarn add -D node-gyp@^12), then ' +
-    'yarn install',
+    '{"built": true}} and node-gyp among the devDependencies (yarn add -D node-gyp@^12), in ' +
+    "the workspace root's package.json, then yarn install",
   packageMissing: (from: string) =>
     `the unix-dgram package, which holds the native addon, is not installed where ${from} ` +
     'finds its dependencies. A bundle (webpack, esbuild) needs node_modules/unix-dgram shipped ' +

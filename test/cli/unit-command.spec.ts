@@ -319,6 +319,14 @@ describe('errors: one message, a non-zero exit, nothing written', () => {
         'tsconfig.build.json). Build the app first (npm run build), or name the built file with ' +
         '--entry\n',
     );
+    // In the words of the package manager that ran it.
+    expect(runWith({ userAgent: 'yarn/4.18.1' }, dir, 'unit').stderr).toContain(
+      'Build the app first (yarn build)',
+    );
+    expect(runWith({ userAgent: 'pnpm/10.34.0' }, dir, 'unit', '--entry', 'x.js').stderr).toBe(
+      `nestjs-systemd: --entry ${dir}/x.js does not exist: build the app first (pnpm run build), ` +
+        'or fix the path\n',
+    );
   });
 
   it('needs a package.json, and a name', () => {
@@ -572,6 +580,29 @@ describe("Yarn Plug'n'Play", () => {
     );
   });
 
+  it('warns when --working-directory breaks the way from the app to its workspace root', () => {
+    const root = app({
+      'package.json': { private: true, workspaces: ['apps/*'] },
+      'yarn.lock': '',
+    });
+    writeFileSync(join(root, '.pnp.cjs'), pnpRuntime(...IN_PROJECT));
+    const api = join(root, 'apps', 'api');
+    mkdirSync(join(api, 'dist'), { recursive: true });
+    writeFileSync(join(api, 'package.json'), JSON.stringify({ name: 'api' }));
+    writeFileSync(join(api, 'dist', 'main.js'), '');
+    const { code, stdout, stderr } = run(api, 'unit', '--working-directory', '/opt/api');
+    expect(code).toBe(0);
+    expect(value(stdout, 'Service', 'ExecStart')).toBe(
+      `${NODE} --require /.pnp.cjs /opt/api/dist/main.js`,
+    );
+    expect(stderr).toBe(
+      "nestjs-systemd: warning: Yarn's resolver is the workspace root's, and the app is " +
+        'apps/api in the workspace, but --working-directory /opt/api does not end in apps/api: ' +
+        'the unit would preload /.pnp.cjs. Deploy the workspace, and pass --working-directory ' +
+        "for the app's folder inside it (/opt/my-repo/apps/api, say)\n",
+    );
+  });
+
   it('leaves node alone without PnP: node_modules, or a .pnp.cjs of another project above', () => {
     // Yarn's node-modules linker writes yarn.lock and no .pnp.cjs.
     const nodeModules = app({ ...BUILT_APP, 'yarn.lock': '' });
@@ -621,6 +652,34 @@ describe("Yarn Plug'n'Play", () => {
       '#   npx nestjs-systemd unit --port 8080',
     );
     expect(headerCommand()).toBe('#   npx nestjs-systemd unit --port 8080');
+  });
+});
+
+/** An app with nestjs-systemd and unix-dgram installed, the addon built or not. */
+function installedApp(built: boolean): string {
+  return app({
+    ...BUILT_APP,
+    'node_modules/nestjs-systemd/package.json': { name: 'nestjs-systemd', version: '0.1.0' },
+    'node_modules/unix-dgram/package.json': { name: 'unix-dgram', version: '2.0.7' },
+    ...(built ? { 'node_modules/unix-dgram/build/Release/unix_dgram.node': '' } : {}),
+  });
+}
+
+describe("unix-dgram's addon", () => {
+  it('warns, and still writes, when the app would run unsupervised for want of it', () => {
+    const dir = installedApp(false);
+    const { code, stdout, stderr } = runWith({ userAgent: 'yarn/4.18.1' }, dir, 'unit');
+    expect(code).toBe(0);
+    expect(stdout).toContain('ExecStart=');
+    expect(stderr).toBe(
+      "nestjs-systemd: warning: unix-dgram's native addon is not built " +
+        `(${dir}/node_modules/unix-dgram has no build/Release/unix_dgram.node): the app would ` +
+        'run unsupervised, and systemd would fail its start at TimeoutStartSec=. Allow its ' +
+        'build and install again: npm "allowScripts", pnpm "onlyBuiltDependencies" (then pnpm ' +
+        'install --force), Yarn "dependenciesMeta" with node-gyp, in the root package.json ' +
+        '(see "Installation and native build" in the README)\n',
+    );
+    expect(run(installedApp(true), 'unit').stderr).toBe('');
   });
 });
 

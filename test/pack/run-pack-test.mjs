@@ -320,8 +320,10 @@ async function checkYarnApp(run, spec) {
   /** @type {string[]} */
   let nodeArgs = [];
   const written = await check(`${name} | yarn nestjs-systemd unit`, async () => {
-    nodeArgs = await unitOfYarnApp(dir, yarn);
-    return `the header repeats the yarn command, ExecStart=<node> ${nodeArgs.join(' ')} <dir>/dist/main.js`;
+    nodeArgs = await unitOfYarnApp(spec, dir, yarn);
+    const warned =
+      spec.boot === 'unbuilt' ? ", a warning that unix-dgram's addon is not built" : '';
+    return `the header repeats the yarn command, ExecStart=<node> ${nodeArgs.join(' ')} <dir>/dist/main.js${warned}`;
   });
   if (written) {
     /** @type {TestingModule} */
