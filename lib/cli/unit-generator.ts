@@ -228,15 +228,21 @@ function typeLines(options: UnitOptions): string[] {
   }
 }
 
+/**
+ * What every app gets: production mode, and no colours, which Nest's default logger writes as
+ * ANSI escapes unless NO_COLOR is set and the journal would keep as they are.
+ */
+const BASE_ENVIRONMENT = 'NODE_ENV=production NO_COLOR=1';
+
 function listenLines(options: UnitOptions, names: Names): string[] {
-  if (options.oneshot) return ['Environment=NODE_ENV=production'];
+  if (options.oneshot) return [`Environment=${BASE_ENVIRONMENT}`];
   if (options.noPort) {
     return [
       ...comment(
         'No PORT or HOST: the app has no HTTP server of its own. A transport that listens (TCP, ' +
           "gRPC) takes its address from the app's own variables (--env).",
       ),
-      'Environment=NODE_ENV=production',
+      `Environment=${BASE_ENVIRONMENT}`,
     ];
   }
   const why =
@@ -248,7 +254,7 @@ function listenLines(options: UnitOptions, names: Names): string[] {
         'with nestjs-systemd/activation, listenOnActivatedSocket(app, { fallback: { port, host } }).';
   return [
     ...comment(why),
-    `Environment=NODE_ENV=production PORT=${options.port} HOST=${options.host}`,
+    `Environment=${BASE_ENVIRONMENT} PORT=${options.port} HOST=${options.host}`,
   ];
 }
 

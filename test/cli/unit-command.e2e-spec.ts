@@ -87,7 +87,7 @@ it('writes the service unit to stdout, with the node that runs it', async () => 
   expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
   expect(value(stdout, 'Service', 'ExecStart')).toBe(`${process.execPath} ${dir}/dist/main.js`);
   expect(value(stdout, 'Service', 'Environment')).toBe(
-    'NODE_ENV=production PORT=4000 HOST=127.0.0.1',
+    'NODE_ENV=production NO_COLOR=1 PORT=4000 HOST=127.0.0.1',
   );
   expect(value(stdout, 'Service', 'Type')).toBe('notify');
 });

@@ -171,7 +171,7 @@ describe('the app folder', () => {
     expect(value(stdout, 'Service', 'CacheDirectory')).toBe('my-app');
     expect(value(stdout, 'Service', 'EnvironmentFile')).toBe('/etc/my-app/env');
     expect(values(stdout, 'Service', 'Environment')).toEqual([
-      'NODE_ENV=production PORT=8080 HOST=::1',
+      'NODE_ENV=production NO_COLOR=1 PORT=8080 HOST=::1',
       '"LOG_LEVEL=debug"',
     ]);
     // Split at the first "=": the path may hold one.
@@ -194,7 +194,7 @@ describe('the app folder', () => {
     expect(job.code).toBe(0);
     expect(job.stderr).toBe('');
     expect(value(job.stdout, 'Service', 'Type')).toBe('oneshot');
-    expect(value(job.stdout, 'Service', 'Environment')).toBe('NODE_ENV=production');
+    expect(value(job.stdout, 'Service', 'Environment')).toBe('NODE_ENV=production NO_COLOR=1');
     expect(value(job.stdout, 'Service', 'ExecStart')).toBe(`${NODE} ${join(dir, 'dist/job.js')}`);
     expect(job.stdout).toContain('npx nestjs-systemd unit --oneshot --entry dist/job.js');
   });
@@ -204,7 +204,7 @@ describe('the app folder', () => {
     expect(code).toBe(0);
     expect(stderr).toBe('');
     expect(value(stdout, 'Service', 'Type')).toBe('notify');
-    expect(value(stdout, 'Service', 'Environment')).toBe('NODE_ENV=production');
+    expect(value(stdout, 'Service', 'Environment')).toBe('NODE_ENV=production NO_COLOR=1');
     expect(value(stdout, 'Service', 'IPAddressAllow')).toBe('localhost 10.0.0.7');
     expect(stdout).toContain('npx nestjs-systemd unit --no-port --ip-allow 10.0.0.7');
   });

@@ -40,7 +40,7 @@ describe('the generated service unit', () => {
     expect(value(text, 'Service', 'ExecStart')).toBe('/usr/bin/node /opt/my-app/dist/main.js');
     expect(value(text, 'Service', 'WorkingDirectory')).toBe('/opt/my-app');
     expect(value(text, 'Service', 'Environment')).toBe(
-      'NODE_ENV=production PORT=3000 HOST=127.0.0.1',
+      'NODE_ENV=production NO_COLOR=1 PORT=3000 HOST=127.0.0.1',
     );
   });
 
@@ -118,7 +118,9 @@ describe('the generated service unit', () => {
 describe('options', () => {
   it('--port and --host set PORT and HOST', () => {
     const text = service({ port: 8080, host: '::1' });
-    expect(value(text, 'Service', 'Environment')).toBe('NODE_ENV=production PORT=8080 HOST=::1');
+    expect(value(text, 'Service', 'Environment')).toBe(
+      'NODE_ENV=production NO_COLOR=1 PORT=8080 HOST=::1',
+    );
     // ::1 is loopback: the allow list stays.
     expect(value(text, 'Service', 'IPAddressAllow')).toBe('localhost');
   });
@@ -203,7 +205,7 @@ describe('options', () => {
     });
     expect(value(text, 'Service', 'EnvironmentFile')).toBe('/etc/my-app/env');
     expect(values(text, 'Service', 'Environment')).toEqual([
-      'NODE_ENV=production PORT=3000 HOST=127.0.0.1',
+      'NODE_ENV=production NO_COLOR=1 PORT=3000 HOST=127.0.0.1',
       '"GREETING=hello \\"world\\" \\\\ 100%%"',
       '"EMPTY="',
     ]);
@@ -317,7 +319,7 @@ describe('--oneshot', () => {
   });
 
   it('serves nothing: no PORT or HOST, no socket; runs when started, not at boot', () => {
-    expect(value(text, 'Service', 'Environment')).toBe('NODE_ENV=production');
+    expect(value(text, 'Service', 'Environment')).toBe('NODE_ENV=production NO_COLOR=1');
     expect(values(text, 'Unit', 'Requires')).toEqual([]);
     expect(unitLines(text).filter((line) => line.section === 'Install')).toEqual([]);
     expect(text.split('\n')).not.toContain('[Install]');
@@ -371,7 +373,7 @@ describe('--no-port', () => {
   it('is a supervised service without PORT or HOST', () => {
     expect(units.map((unit) => unit.fileName)).toEqual(['my-app.service']);
     expect(value(text, 'Service', 'Type')).toBe('notify');
-    expect(value(text, 'Service', 'Environment')).toBe('NODE_ENV=production');
+    expect(value(text, 'Service', 'Environment')).toBe('NODE_ENV=production NO_COLOR=1');
     expect(comments('Environment')).toMatch(/No PORT or HOST.*--env/);
     expect(text).not.toMatch(/PORT=|HOST=|listens on PORT/);
     expect(comments('Type')).toContain("a microservice's transports listen");

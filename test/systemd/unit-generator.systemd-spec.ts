@@ -296,6 +296,7 @@ describe("a microservice's unit generated with --no-port, under a real systemd",
       expect(state.Environment!.split(' ').toSorted()).toEqual([
         `LISTEN_DELAY_MS=${TRANSPORT_DELAY_MS}`,
         'NODE_ENV=production',
+        'NO_COLOR=1',
         `TCP_PORT=${port}`,
       ]);
     }),
