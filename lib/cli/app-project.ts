@@ -253,11 +253,8 @@ function monorepoAbove(dir: string): { root: string; project: string } | undefin
  * Reads the app in `dir`: package.json (required), and the built entry, `entry` if given
  * (relative to `dir`), else found as `nest start` finds it; in a Nest CLI monorepo, for
  * `project` (a name in nest-cli.json's `projects`) or else the default project, as
- * `nest start [project]` does. Throws a {@link CliError}.
- */
-/**
- * The app in `dir`: its name, description and built entry (`entry`, else found as `nest start`
- * finds it; `project`: a monorepo's app). `build` is the app's build command, for the messages.
+ * `nest start [project]` does. Throws a {@link CliError}; `build`, the app's build command
+ * (`npm run build`, `yarn build`), is what its messages ask to run.
  */
 export function readAppProject(
   dir: string,

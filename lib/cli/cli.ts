@@ -5,9 +5,9 @@ import { isAbsolute, join, relative, resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { CliError, readAppProject, type AppProject } from './app-project.js';
 import { cliMessages } from './cli.messages.js';
-import { generateUnits, type GeneratedUnit } from './unit-generator.js';
 import { unbuiltAddon } from './native-addon.js';
 import { packageManager, type PackageManager } from './package-manager.js';
+import { generateUnits, type GeneratedUnit } from './unit-generator.js';
 import { findYarnPnp, isEsModuleEntry } from './yarn-pnp.js';
 import {
   UNIT_DEFAULTS,
@@ -32,7 +32,8 @@ export interface CliIo {
   readonly systemdVersion?: () => number | undefined;
   /**
    * The package manager that ran the command (`npm_config_user_agent`: `yarn/4.5.0 npm/? …`),
-   * for the header's command: `npx` cannot run it in a Yarn Plug'n'Play project.
+   * whose commands the header and the messages give: `npx` cannot run it in a Yarn
+   * Plug'n'Play project, nor does a Yarn app build with `npm run build`.
    */
   readonly userAgent?: string;
 }
