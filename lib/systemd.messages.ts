@@ -45,6 +45,7 @@ export const systemdMessages = {
     `${what} failed to start (${reason})` +
     (toldSystemd ? ': READY=1 withheld, systemd told why' : ''),
   startFailedStatus: (what: string, reason: string) => `Failed to start ${what}: ${reason}`,
+  crashedStatus: (reason: string) => `Exiting on an uncaught error: ${reason}`,
   startingStatus: () => 'Starting',
   stoppingStatus: () => 'Shutting down',
   stoppingBeforeReady: (stopping: string, lastStatus: string) =>

@@ -9,6 +9,7 @@ import type { Subscription } from 'rxjs';
 import type { ResolvedSystemdOptions } from '../options/resolve-systemd-options.js';
 import { SYSTEMD_LOGGER_CONTEXT } from '../systemd.constants.js';
 import { systemdMessages } from '../systemd.messages.js';
+import { CrashWatch } from './crash-watch.js';
 import { isListeningServer, watchHttpServer, type ListeningServer } from './http-server-watch.js';
 import {
   isRpcTarget,
@@ -43,6 +44,7 @@ interface ClosableAdapter {
  *   handler is the app's business), `app.close()` through the HTTP adapter's `beforeClose`, a
  *   microservice transport's `close()`, or this module's `onModuleDestroy`, which runs first.
  * - A failed listen: STATUS and ERRNO, and the socket let go so that the process exits at once.
+ * - An error nothing catches, which ends the process: STATUS and ERRNO (see `CrashWatch`).
  */
 export class SystemdLifecycleService
   implements OnApplicationBootstrap, OnModuleDestroy, OnApplicationShutdown
@@ -66,7 +68,12 @@ export class SystemdLifecycleService
     // waits for the bootstrap to end before it shuts down).
     const stopSignals = new StopSignalWatch(() => supervisor.stopping(options.stoppingStatus));
     stopSignals.start();
-    this.cleanups.push(() => stopSignals.stop());
+    const crashes = new CrashWatch((error) => supervisor.crashed(error));
+    crashes.start();
+    this.cleanups.push(
+      () => stopSignals.stop(),
+      () => crashes.stop(),
+    );
     // Microservice transports are announced when created, which may be after this provider
     // (createMicroservice, connectMicroservice); the registry replays the earlier ones.
     this.rpcSubscription = modules

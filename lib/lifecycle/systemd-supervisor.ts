@@ -1,5 +1,6 @@
 import type { NotifyDatagram, NotifyState } from '../notify/notify-message.js';
 import type { SystemdNotifier } from '../notify/systemd-notifier.js';
+import { redactForStatus } from '../health/status-redaction.js';
 import { errnoOf } from '../notify/errno-of.js';
 import { planWatchdog, type WatchdogPlan } from '../watchdog/watchdog-plan.js';
 import { systemdMessages } from '../systemd.messages.js';
@@ -76,6 +77,8 @@ export class SystemdSupervisor {
   private speaking: boolean;
   /** An `ERRNO=` other than 0 is on show (a failed reload): systemd keeps it until told. */
   private errnoShown = false;
+  /** `failedToStart()` told systemd why the start failed. */
+  private startFailureReported = false;
   private handOver: (() => boolean) | undefined;
 
   constructor(
@@ -298,12 +301,29 @@ export class SystemdSupervisor {
    * on its way out is not held up by it.
    */
   failedToStart(what: string, error: unknown): void {
+    this.startFailureReported = true;
     const reason = error instanceof Error ? error.message || error.name : String(error);
     if (this.handOver && this.speaking && this.handOver()) this.speaking = false;
     // Not under systemd (a laptop, a test), or standing by: nobody is told anything.
     this.logger.error(systemdMessages.startFailedLog(what, reason, this.enabled));
     this.notify({ status: systemdMessages.startFailedStatus(what, reason), errno: errnoOf(error) });
     void this.notifier.close(0).then(() => this.finish());
+  }
+
+  /**
+   * The process is about to die of an error nothing caught: tells systemd why, with `ERRNO=`
+   * when the error has one, as the last status of the failed unit. Credentials in the message
+   * are masked, as in a health check's (`STATUS=` is readable by every local user). Nothing
+   * once the app has stopped, or after a start failure said why already (the same error, as the
+   * rejection of `listen()` that nobody caught).
+   */
+  crashed(error: unknown): void {
+    if (this.current === 'stopped' || this.startFailureReported) return;
+    const reason = error instanceof Error ? error.message || error.name : String(error);
+    this.notify(
+      { status: systemdMessages.crashedStatus(redactForStatus(reason)), errno: errnoOf(error) },
+      { appStatus: false },
+    );
   }
 
   /**

@@ -143,6 +143,9 @@ const readies = (systemd: NotifyListener): NotifyRecord[] => systemd.received('R
 const startFailure = (record: NotifyRecord): boolean =>
   record.assignments.STATUS?.startsWith('Failed to start') === true;
 
+const crashed = (record: NotifyRecord): boolean =>
+  record.assignments.STATUS?.startsWith('Exiting on an uncaught error: ') === true;
+
 /** What `STATUS=` says a second after bootstrap while READY waits for the slow transport. */
 const WAITING_TEXT = 'Waiting for SlowTransport to listen (app.listen() / startAllMicroservices())';
 const WAITING_FOR_TRANSPORT = `STATUS=${WAITING_TEXT}`;
@@ -562,6 +565,71 @@ describe('an app that does not serve', () => {
       } finally {
         blocker.close();
       }
+    },
+    20_000,
+  );
+});
+
+describe('an error nothing catches', () => {
+  it.concurrent(
+    "a server of the app's own on a port in use (a gateway's): STATUS and ERRNO say why it dies",
+    async () => {
+      const blocker = createServer().listen(0, '127.0.0.1');
+      await once(blocker, 'listening');
+      const { port } = blocker.address() as AddressInfo;
+      try {
+        await withShape('crash', { CRASH: 'port', PORT: String(port) }, async (systemd, app) => {
+          const crash = await systemd.waitFor(crashed, { timeoutMs: 10_000 });
+          expect(crash.assignments.STATUS).toBe(
+            `Exiting on an uncaught error: listen EADDRINUSE: address already in use 127.0.0.1:${port}`,
+          );
+          expect(crash.assignments.ERRNO).toBe('98');
+          // Node's own ending is unchanged: its report, and exit code 1.
+          expect(await exitWithin(app.child, app.exit, 5000)).toEqual({ code: 1, signal: null });
+          expect(app.output()).toMatch(/Error: listen EADDRINUSE/);
+          expect(systemd.received(crashed)).toHaveLength(1);
+        });
+      } finally {
+        blocker.close();
+      }
+    },
+    20_000,
+  );
+
+  it.concurrent(
+    'an error thrown from a timer while serving: the last STATUS says why, credentials masked',
+    async () => {
+      await withShape('crash', { CRASH: 'serving' }, async (systemd, app) => {
+        await systemd.waitFor('READY=1', { timeoutMs: 10_000 });
+        const crash = await systemd.waitFor(crashed, { timeoutMs: 5000 });
+        expect(crash.raw).toBe(
+          'STATUS=Exiting on an uncaught error: cache refresh failed, token=***',
+        );
+        expect(await exitWithin(app.child, app.exit, 5000)).toEqual({ code: 1, signal: null });
+        expect(app.output()).toContain('token=s3cret');
+        expect(systemd.messages.at(-1)).toBe(crash);
+      });
+    },
+    20_000,
+  );
+
+  it.concurrent(
+    "the app's own 'uncaughtException' listener keeps it alive: nothing said of the error",
+    async () => {
+      await withShape('crash', { CRASH: 'handled' }, async (systemd, app) => {
+        await systemd.waitFor('READY=1', { timeoutMs: 10_000 });
+        await app.line(/^uncaught handled$/, 5000);
+        // A ping after it: the app lives, and is still supervised.
+        const after = systemd.messages.length;
+        await systemd.waitFor('WATCHDOG=1', { since: after, timeoutMs: 2000 });
+        app.child.kill('SIGTERM');
+        await systemd.waitFor('STOPPING=1', { timeoutMs: 4000 });
+        expect(await exitWithin(app.child, app.exit, 5000)).toEqual({
+          code: null,
+          signal: 'SIGTERM',
+        });
+        expect(systemd.received(crashed)).toEqual([]);
+      });
     },
     20_000,
   );
