@@ -517,6 +517,17 @@ function pnpApp(files: AppFiles = {}): string {
   return dir;
 }
 
+/** A Yarn workspace installed with Plug'n'Play and its built app, apps/api: the app's folder. */
+function workspaceApp(): string {
+  const root = app({ 'package.json': { private: true, workspaces: ['apps/*'] }, 'yarn.lock': '' });
+  writeFileSync(join(root, '.pnp.cjs'), pnpRuntime(...IN_PROJECT));
+  const api = join(root, 'apps', 'api');
+  mkdirSync(join(api, 'dist'), { recursive: true });
+  writeFileSync(join(api, 'package.json'), JSON.stringify({ name: 'api' }));
+  writeFileSync(join(api, 'dist', 'main.js'), '');
+  return api;
+}
+
 /** The header's command line, written when `userAgent` ran the command. */
 function headerCommand(userAgent?: string): string | undefined {
   const { stdout } = runWith(
@@ -564,15 +575,7 @@ describe("Yarn Plug'n'Play", () => {
   });
 
   it("finds a workspace's .pnp.cjs at its project's root, and moves it with --working-directory", () => {
-    const root = app({
-      'package.json': { private: true, workspaces: ['apps/*'] },
-      'yarn.lock': '',
-    });
-    writeFileSync(join(root, '.pnp.cjs'), pnpRuntime(...IN_PROJECT));
-    const api = join(root, 'apps', 'api');
-    mkdirSync(join(api, 'dist'), { recursive: true });
-    writeFileSync(join(api, 'package.json'), JSON.stringify({ name: 'api' }));
-    writeFileSync(join(api, 'dist', 'main.js'), '');
+    const api = workspaceApp();
     const { code, stdout, stderr } = run(api, 'unit', '--working-directory', '/opt/repo/apps/api');
     expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
     expect(value(stdout, 'Service', 'ExecStart')).toBe(
@@ -581,15 +584,7 @@ describe("Yarn Plug'n'Play", () => {
   });
 
   it('warns when --working-directory breaks the way from the app to its workspace root', () => {
-    const root = app({
-      'package.json': { private: true, workspaces: ['apps/*'] },
-      'yarn.lock': '',
-    });
-    writeFileSync(join(root, '.pnp.cjs'), pnpRuntime(...IN_PROJECT));
-    const api = join(root, 'apps', 'api');
-    mkdirSync(join(api, 'dist'), { recursive: true });
-    writeFileSync(join(api, 'package.json'), JSON.stringify({ name: 'api' }));
-    writeFileSync(join(api, 'dist', 'main.js'), '');
+    const api = workspaceApp();
     const { code, stdout, stderr } = run(api, 'unit', '--working-directory', '/opt/api');
     expect(code).toBe(0);
     expect(value(stdout, 'Service', 'ExecStart')).toBe(

@@ -76,6 +76,15 @@ const NEST11 = {
   rxjs: '^7.8.1',
 };
 
+/** The Nest 11 starter's test tools: Jest 29 + ts-jest. */
+const NEST11_JEST = {
+  '@nestjs/testing': '^11.0.1',
+  '@types/jest': '^29.5.14',
+  '@types/node': '^22.10.7',
+  jest: '^29.7.0',
+  'ts-jest': '^29.2.5',
+};
+
 const REQUIRE_TESTING =
   "const { NotifyListener } = require('nestjs-systemd/testing'); if (typeof NotifyListener.start !== 'function') process.exit(1);";
 
@@ -166,11 +175,7 @@ export const APPS = [
     manager: 'npm',
     dependencies: NEST11,
     devDependencies: {
-      '@nestjs/testing': '^11.0.1',
-      '@types/jest': '^29.5.14',
-      '@types/node': '^22.10.7',
-      jest: '^29.7.0',
-      'ts-jest': '^29.2.5',
+      ...NEST11_JEST,
       typescript: '~5.7.3',
       'typescript-5.8': 'npm:typescript@~5.8.0',
       // What `nest new` installs today from the starter's ^5.7.3.
@@ -315,16 +320,12 @@ export const YARN_PNP_APP = {
   manager: 'yarn',
   dependencies: NEST11,
   devDependencies: {
-    '@nestjs/testing': '^11.0.1',
-    '@types/jest': '^29.5.14',
-    '@types/node': '^22.10.7',
-    jest: '^29.7.0',
+    ...NEST11_JEST,
     // ts-jest 29 requires it without declaring it, which Plug'n'Play refuses.
     'jest-util': '^29.7.0',
     // As the README says: Yarn builds the addon with the app's own node-gyp; 12 runs on Node
     // 20.17 and later (13 needs 22.22).
     'node-gyp': '^12.0.0',
-    'ts-jest': '^29.2.5',
     typescript: '~5.8.0',
   },
   config: NEST11_CONFIG,
