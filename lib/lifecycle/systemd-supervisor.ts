@@ -1,5 +1,6 @@
 import type { NotifyDatagram, NotifyState } from '../notify/notify-message.js';
 import type { SystemdNotifier } from '../notify/systemd-notifier.js';
+import { errorReason } from '../error-reason.js';
 import { redactForStatus } from '../health/status-redaction.js';
 import { errnoOf } from '../notify/errno-of.js';
 import { planWatchdog, type WatchdogPlan } from '../watchdog/watchdog-plan.js';
@@ -302,7 +303,7 @@ export class SystemdSupervisor {
    */
   failedToStart(what: string, error: unknown): void {
     this.startFailureReported = true;
-    const reason = error instanceof Error ? error.message || error.name : String(error);
+    const reason = errorReason(error);
     if (this.handOver && this.speaking && this.handOver()) this.speaking = false;
     // Not under systemd (a laptop, a test), or standing by: nobody is told anything.
     this.logger.error(systemdMessages.startFailedLog(what, reason, this.enabled));
@@ -319,7 +320,7 @@ export class SystemdSupervisor {
    */
   crashed(error: unknown): void {
     if (this.current === 'stopped' || this.startFailureReported) return;
-    const reason = error instanceof Error ? error.message || error.name : String(error);
+    const reason = errorReason(error);
     this.notify(
       { status: systemdMessages.crashedStatus(redactForStatus(reason)), errno: errnoOf(error) },
       { appStatus: false },

@@ -1,4 +1,5 @@
 import { Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { errorReason } from '../error-reason.js';
 import type { SystemdPhase, SystemdSupervisor } from '../lifecycle/systemd-supervisor.js';
 import { signalStopsTheApp } from '../lifecycle/shutdown-listeners.js';
 import { errnoOf } from '../notify/errno-of.js';
@@ -138,7 +139,7 @@ export class SystemdReloadService implements OnApplicationBootstrap, OnApplicati
         errno: process.getBuiltinModule('node:os').constants.errno.ETIMEDOUT,
       };
     } catch (error) {
-      const reason = error instanceof Error ? error.message || error.name : String(error);
+      const reason = errorReason(error);
       // Where it failed: the summary after the reload (and STATUS=) has the message only.
       this.logger.error(
         systemdMessages.reloadHandlerThrew(handler.name, reason),
