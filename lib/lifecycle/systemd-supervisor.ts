@@ -298,8 +298,9 @@ export class SystemdSupervisor {
 
   /**
    * Start-up failed (a port in use, a transport that could not connect): tells systemd why,
-   * with `ERRNO=` when the error has one, and lets go of the socket at once, so that a process
-   * on its way out is not held up by it.
+   * with `ERRNO=` when the error has one and credentials masked (a broker's URL), and lets go
+   * of the socket at once, so that a process on its way out is not held up by it. The log
+   * keeps the whole message.
    */
   failedToStart(what: string, error: unknown): void {
     this.startFailureReported = true;
@@ -307,7 +308,10 @@ export class SystemdSupervisor {
     if (this.handOver && this.speaking && this.handOver()) this.speaking = false;
     // Not under systemd (a laptop, a test), or standing by: nobody is told anything.
     this.logger.error(systemdMessages.startFailedLog(what, reason, this.enabled));
-    this.notify({ status: systemdMessages.startFailedStatus(what, reason), errno: errnoOf(error) });
+    this.notify({
+      status: systemdMessages.startFailedStatus(what, redactForStatus(reason)),
+      errno: errnoOf(error),
+    });
     void this.notifier.close(0).then(() => this.finish());
   }
 

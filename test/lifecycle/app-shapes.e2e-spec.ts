@@ -409,6 +409,22 @@ describe('READY=1 once every transport serves', () => {
   );
 
   it.concurrent(
+    'a start failure whose error names credentials: masked in STATUS=, whole in the log',
+    async () => {
+      const env = { FAILURE_MESSAGE: 'cannot reach amqp://orders:s3cret@broker:5672/' };
+      await withShape('failing-transport', env, async (systemd, app) => {
+        const failure = await systemd.waitFor(startFailure, { timeoutMs: 10_000 });
+        expect(failure.raw).toBe(
+          'STATUS=Failed to start FailingTransport: cannot reach amqp://orders:***@broker:5672/',
+        );
+        expect(await exitWithin(app.child, app.exit, 5000)).toEqual({ code: 1, signal: null });
+        expect(app.output()).toContain('amqp://orders:s3cret@broker');
+      });
+    },
+    20_000,
+  );
+
+  it.concurrent(
     "Nest's TCP transport: READY only once its port accepts connections",
     async () => {
       const port = await freePort();
