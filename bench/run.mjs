@@ -16,6 +16,7 @@ import { runNotifyCost } from './cases/notify-cost.mjs';
 import { runScale } from './cases/scale.mjs';
 import { runWatchdogOverhead } from './cases/watchdog-overhead.mjs';
 import { machineFacts, packagesFact } from './lib/machine.mjs';
+import { unsetStartUpVariables } from './lib/start-up-env.mjs';
 import { renderTable } from './lib/table.mjs';
 
 /** @typedef {{ rows: import('./lib/table.mjs').Row[], notes: string[] }} CaseResult */
@@ -115,6 +116,7 @@ function progress(text) {
 
 async function main() {
   pinToCores();
+  const unset = unsetStartUpVariables();
   if (!existsSync(`${ROOT}/dist/index.js`)) {
     console.error('dist/ is missing: run npm run build first (npm run bench does).');
     process.exit(1);
@@ -126,6 +128,7 @@ async function main() {
     process.exit(1);
   }
   const facts = machineFacts();
+  if (unset.length > 0) facts.push(["Unset for the bench's processes", unset.join(', ')]);
   /** @type {CaseResult[]} */
   const results = [];
   for (const [name, entry] of Object.entries(CASES)) {

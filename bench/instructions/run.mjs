@@ -9,6 +9,7 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { NotifySink } from '../lib/notify-sink.mjs';
+import { unsetStartUpVariables } from '../lib/start-up-env.mjs';
 
 const runs = Number(process.argv[2] ?? 3);
 
@@ -44,6 +45,8 @@ if (spawnSync('valgrind', ['--version']).status !== 0) {
   process.exit(1);
 }
 
+// As in npm run bench: counts without the work a CA bundle adds to every start.
+const unset = unsetStartUpVariables();
 const sink = new NotifySink();
 
 /**
@@ -122,7 +125,7 @@ sink.close();
 const medianOf = (name) => median(/** @type {number[]} */ (counts.get(name)));
 const bare = medianOf('bare');
 console.log(
-  `Instructions executed from process start to the server's 'listening', under valgrind, Node ${process.version} ${NODE_FLAGS.join(' ')}, ${runs} processes per variant (${((performance.now() - began) / 1000).toFixed(0)} s); medians, in millions, what each adds to the app with ScheduleModule alone (or to its base, the same app with five empty feature modules), and that as a share of the bare app's count (case 5 of \`npm run bench\` takes the module's share of a bare app's time to listen):\n`,
+  `Instructions executed from process start to the server's 'listening', under valgrind, Node ${process.version} ${NODE_FLAGS.join(' ')}, ${runs} processes per variant (${((performance.now() - began) / 1000).toFixed(0)} s); medians, in millions, what each adds to the app with ScheduleModule alone (or to its base, the same app with five empty feature modules), and that as a share of the bare app's count (case 5 of \`npm run bench\` takes the module's share of a bare app's time to listen)${unset.length > 0 ? `; ${unset.join(', ')} unset` : ''}:\n`,
 );
 console.log('| Variant | Instructions (M) | Added (M) | Share of the bare app (%) | Spread (M) |');
 console.log('| --- | ---: | ---: | ---: | ---: |');

@@ -4,6 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { networkEnv } from './start-up-env.mjs';
 
 const BENCH_DIR = fileURLToPath(new URL('..', import.meta.url));
 /** sd-notify compiles against libsystemd's headers (Debian: libsystemd-dev). */
@@ -51,7 +52,7 @@ export function ensureSdNotify() {
         BENCH_DIR,
         SD_NOTIFY,
       ],
-      { stdio: ['ignore', 'ignore', 'inherit'] },
+      { stdio: ['ignore', 'ignore', 'inherit'], env: networkEnv() },
     );
   } catch (error) {
     return `sd-notify skipped: installing ${SD_NOTIFY} failed (${/** @type {Error} */ (error).message.split('\n')[0]})`;
