@@ -71,7 +71,8 @@ function parseDatagram(raw: string, receivedAt: number): NotifyRecord {
 export class NotifyListener {
   /** Every datagram received so far, oldest first. */
   readonly messages: NotifyRecord[] = [];
-  private readonly waiters = new Set<() => void>();
+  /** Pending {@link waitFor} calls: woken by each datagram, given up by {@link close}. */
+  private readonly waiters = new Set<{ wake(): void; abandon(): void }>();
   private closed = false;
 
   private constructor(
@@ -85,7 +86,7 @@ export class NotifyListener {
       'message',
       inNodeCallbackScope((data: Buffer) => {
         this.messages.push(parseDatagram(data.toString('utf8'), performance.now()));
-        for (const wake of this.waiters) wake();
+        for (const waiter of this.waiters) waiter.wake();
       }),
     );
   }
@@ -126,7 +127,10 @@ export class NotifyListener {
     return this.messages.filter((record) => matches(record, matcher));
   }
 
-  /** Resolves with the first datagram (at index `since` or later) that matches; rejects on timeout. */
+  /**
+   * Resolves with the first datagram (at index `since` or later) that matches; rejects on
+   * timeout, or once the listener is closed (nothing more can arrive then).
+   */
   waitFor(matcher: NotifyMatcher, options: WaitForOptions = {}): Promise<NotifyRecord> {
     const { timeoutMs = 5000, since = 0 } = options;
     return new Promise((resolve, reject) => {
@@ -142,29 +146,38 @@ export class NotifyListener {
         }
         return false;
       };
-      const timer = setTimeout(() => {
+      const fail = (when: string): void => {
         done();
         const seen = this.messages.slice(since).map((record) => JSON.stringify(record.raw));
         reject(
           new Error(
-            `no datagram matching ${String(matcher)} within ${timeoutMs} ms; received: [${seen.join(', ')}]`,
+            `no datagram matching ${String(matcher)} ${when}; received: [${seen.join(', ')}]`,
           ),
         );
-      }, timeoutMs);
+      };
+      // A wait left pending by close() held the test's process alive until its timeout.
+      const waiter = {
+        wake: (): void => void check(),
+        abandon: (): void => fail('before the listener was closed'),
+      };
+      const timer = setTimeout(() => fail(`within ${timeoutMs} ms`), timeoutMs);
       const done = (): void => {
         clearTimeout(timer);
-        this.waiters.delete(wake);
+        this.waiters.delete(waiter);
       };
-      const wake = (): void => void check();
-      this.waiters.add(wake);
-      check();
+      this.waiters.add(waiter);
+      if (!check() && this.closed) waiter.abandon();
     });
   }
 
-  /** Closes the socket and removes its directory. Safe to call twice. */
+  /**
+   * Closes the socket and removes its directory; pending {@link waitFor} calls reject at once.
+   * Safe to call twice.
+   */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    for (const waiter of [...this.waiters]) waiter.abandon();
     try {
       this.socket.close();
     } finally {

@@ -66,6 +66,18 @@ it("NotifyListener.waitFor() resolves as the datagram arrives, not at the next t
   expect(delayMs).toBeLessThan(1000);
 });
 
+// A harness that closes its listener while still waiting (a test that gave up) must not be
+// held alive until the wait's timeout.
+it('NotifyListener.close() rejects a pending waitFor() at once, and a later one too', async () => {
+  const startedAt = performance.now();
+  const { stdout } = await promisify(execFile)(process.execPath, [fixture('listener-close')], {
+    timeout: 10_000,
+  });
+  expect(performance.now() - startedAt).toBeLessThan(2500);
+  const gaveUp = 'no datagram matching READY=1 before the listener was closed; received: []';
+  expect(JSON.parse(stdout)).toEqual({ pending: gaveUp, after: gaveUp });
+});
+
 // jest.useFakeTimers() replaces setImmediate too: the listener reads its socket all the same.
 it("NotifyListener.waitFor() resolves under a test's fake timers", async () => {
   const [realTimeout, realClear] = [setTimeout, clearTimeout];
