@@ -40,7 +40,9 @@ export const systemdMessages = {
   notServingYet: (ms: number, waitingFor: readonly string[]) =>
     `READY=1 not sent ${ms / 1000} s after bootstrap: waiting for ${waitingFor.join(' and ')}. ` +
     "If this app calls app.init() without listen(), set readyOn: 'manual' and call " +
-    "SystemdService.ready() once it serves (or readyOn: 'bootstrap')",
+    "SystemdService.ready() once it serves (or readyOn: 'bootstrap'); if it awaits something " +
+    'between init() and listen() (a connection), await it in an onApplicationBootstrap() hook ' +
+    'instead, which READY waits for',
   startFailedLog: (what: string, reason: string, toldSystemd: boolean) =>
     `${what} failed to start (${reason})` +
     (toldSystemd ? ': READY=1 withheld, systemd told why' : ''),
