@@ -177,7 +177,7 @@ export class NotifyListener {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    for (const waiter of [...this.waiters]) waiter.abandon();
+    for (const waiter of this.waiters) waiter.abandon();
     try {
       this.socket.close();
     } finally {
