@@ -1,5 +1,6 @@
 import { Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { errorReason } from '../error-reason.js';
+import { redactForStatus } from '../health/status-redaction.js';
 import type { SystemdPhase, SystemdSupervisor } from '../lifecycle/systemd-supervisor.js';
 import { signalStopsTheApp } from '../lifecycle/shutdown-listeners.js';
 import { errnoOf } from '../notify/errno-of.js';
@@ -23,6 +24,14 @@ export interface SystemdReloadOutcome {
 }
 
 const TIMED_OUT = Symbol('timed out');
+
+/** The failed handlers, each with its reason as `shown` puts it: all of it for the log. */
+function summarize(
+  failures: readonly SystemdReloadFailure[],
+  shown: (reason: string) => string = (reason) => reason,
+): string {
+  return failures.map((f) => `${f.handler}: ${shown(f.reason)}`).join('; ');
+}
 
 /**
  * `systemctl reload` for `Type=notify-reload`: on the reload signal, `RELOADING=1` with
@@ -103,9 +112,8 @@ export class SystemdReloadService implements OnApplicationBootstrap, OnApplicati
       if (failure) failures.push(failure);
     }
     const ok = failures.length === 0;
-    const summary = failures.map((f) => `${f.handler}: ${f.reason}`).join('; ');
     if (ok) this.logger.log(systemdMessages.reloadDone(Math.round(performance.now() - started)));
-    else this.logger.error(systemdMessages.reloadFailed(summary));
+    else this.logger.error(systemdMessages.reloadFailed(summarize(failures)));
     // A shutdown that began meanwhile wins: the supervisor sends no READY=1 after STOPPING=1.
     // Read again: the phase moves while the handlers run (TypeScript keeps the narrowing above).
     const phase: SystemdPhase = this.supervisor.phase;
@@ -115,7 +123,8 @@ export class SystemdReloadService implements OnApplicationBootstrap, OnApplicati
           ? { ready: true, status: this.supervisor.lastStatus ?? systemdMessages.reloadedStatus() }
           : {
               ready: true,
-              status: systemdMessages.reloadFailedStatus(summary),
+              // Readable by every local user: credentials masked, as in a health check's.
+              status: systemdMessages.reloadFailedStatus(summarize(failures, redactForStatus)),
               errno: failures.find((f) => f.errno !== undefined)?.errno,
             },
         { appStatus: ok },

@@ -111,6 +111,23 @@ describe('reload (Type=notify-reload)', () => {
     },
   );
 
+  // STATUS= is readable by every local user (systemctl status); the log is not.
+  it("a handler's error that names credentials: masked in STATUS=, whole in the log", async () => {
+    const message = 'cannot reach amqp://orders:hunter2@broker:5672/ with password=hunter2';
+    app = await startApp({ ...systemd.env(), RELOAD_FAIL_MESSAGE: message });
+    await systemd.waitFor('READY=1');
+    const since = systemd.messages.length;
+    app.child.kill('SIGHUP');
+    const ready = await systemd.waitFor('READY=1', { since, timeoutMs: 3000 });
+    expect(ready.assignments.STATUS).toBe(
+      'Reload failed: CacheService.flush: cannot reach amqp://orders:***@broker:5672/ with password=***',
+    );
+    expect(systemd.messages.some((m) => m.raw.includes('hunter2'))).toBe(false);
+    expect(app.stderr()).toContain(
+      `reload failed, READY=1 sent all the same: CacheService.flush: ${message}`,
+    );
+  });
+
   it("a failed reload's ERRNO is cleared by the next READY, which systemd would show until told", async () => {
     app = await startApp({ ...systemd.env(), RELOAD_FAIL: 'once' });
     await systemd.waitFor('READY=1');
