@@ -41,6 +41,13 @@ export const cliMessages = {
   unusualCredentialName: (name: string) =>
     `--credential ${JSON.stringify(name)}: use letters, digits and "_.@+-" in a credential name`,
   duplicateCredential: (name: string) => `--credential ${name} is given twice`,
+  badAfter: (unit: string) =>
+    `--after ${JSON.stringify(unit)} is not a unit name (redis-server.service, ` +
+    'postgresql@15-main.service, remote-fs.target)',
+  afterWithoutType: (unit: string) =>
+    `--after ${JSON.stringify(unit)} names no unit type, which systemd would ignore: ` +
+    `--after ${unit}.service`,
+  afterItself: (unit: string) => `--after ${unit} is this app's own unit`,
   badIpAllow: (entry: string) =>
     `--ip-allow ${JSON.stringify(entry)} is not an IP address, an address/prefix (10.0.0.0/8) or ` +
     'one of localhost, link-local, multicast, any',

@@ -93,6 +93,10 @@ Configuration and secrets:
   --ip-allow ADDRESS       also allow traffic with ADDRESS or ADDRESS/PREFIX (repeatable): a
                            database, an API, the DNS server
 
+Other units:
+  --after UNIT             a service on this host the app uses (repeatable): Wants= and After=,
+                           so that it starts first and stops after the app (redis-server.service)
+
 Output:
   --out DIR                write the files into DIR (created if missing), not to stdout
   --force                  replace files that already exist in DIR
@@ -132,6 +136,7 @@ const OPTIONS = {
   'environment-file': { type: 'string' },
   credential: { type: 'string', multiple: true },
   'ip-allow': { type: 'string', multiple: true },
+  after: { type: 'string', multiple: true },
   out: { type: 'string' },
   force: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -359,6 +364,7 @@ function unitOptions(
     environment: environment(values.env),
     credentials: credentials(values.credential),
     ipAllow: values['ip-allow'] ?? [],
+    after: values.after ?? [],
     socket: values.socket ?? false,
     instances: values.instances ?? false,
     ...reloadOption(values.reload, values['reload-kill']),

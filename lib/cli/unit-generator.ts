@@ -164,6 +164,7 @@ function unitSection(options: UnitOptions, names: Names): string[] {
           'After=network-online.target',
         ]
       : ['After=network.target']),
+    ...afterLines(options.after),
     ...(options.socket || options.instances
       ? [
           ...comment(
@@ -185,6 +186,21 @@ function unitSection(options: UnitOptions, names: Names): string[] {
           'StartLimitIntervalSec=60',
           'StartLimitBurst=5',
         ]),
+  ];
+}
+
+/** The units on this host the app uses (--after), each once. */
+function afterLines(after: readonly string[]): string[] {
+  if (after.length === 0) return [];
+  const units = [...new Set(after)].join(' ');
+  return [
+    ...comment(
+      'The services it uses on this host (--after) start first and stop after it, so that its ' +
+        'shutdown can still reach them. Wants=, not Requires=: starting the app starts them, ' +
+        'and it starts all the same when one of them fails, as it would with a remote one.',
+    ),
+    `Wants=${units}`,
+    `After=${units}`,
   ];
 }
 

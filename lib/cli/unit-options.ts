@@ -52,6 +52,11 @@ export interface UnitOptions {
   readonly environmentFile?: string;
   readonly environment: readonly UnitEnvironmentVariable[];
   readonly credentials: readonly UnitCredential[];
+  /**
+   * Units on this host that the app uses (`redis-server.service`): `Wants=` and `After=`, so that
+   * they start first and stop after the app.
+   */
+  readonly after: readonly string[];
   /** `IPAddressAllow=` entries beyond localhost (a database, an API, the resolver). */
   readonly ipAllow: readonly string[];
   /** Also write `<name>.socket`: systemd binds the port and passes it to the app. */
@@ -100,6 +105,9 @@ const HOSTNAME =
 const UNSAFE_PATH_CHARACTERS = /[\s"'\\\x00-\x1f\x7f]/;
 /** Credential names the generator writes: systemd allows more, but these need no escaping in a unit. */
 const CREDENTIAL_NAME = /^[A-Za-z0-9_.@+-]+$/;
+/** A unit's full name (systemd.unit(5)): a name, or a template's instance, and a known type. */
+const DEPENDENCY_UNIT =
+  /^[A-Za-z0-9:_.\\-]+(@[A-Za-z0-9:_.\\-]*)?\.(service|socket|target|mount|automount|swap|path|timer|device|slice|scope)$/;
 const IP_KEYWORDS = new Set(['localhost', 'link-local', 'multicast', 'any']);
 
 /** A package name as a unit name: `@acme/billing` → `acme-billing`. */
@@ -244,5 +252,17 @@ export function checkUnitOptions(options: UnitOptions): void {
   for (const entry of options.ipAllow) {
     const problem = ipAllowProblem(entry);
     if (problem !== undefined) throw new UnitOptionsError(problem);
+  }
+  for (const unit of options.after) {
+    if (UNIT_NAME.test(unit) && !unit.includes('.')) {
+      throw new UnitOptionsError(cliMessages.afterWithoutType(unit));
+    }
+    if (!DEPENDENCY_UNIT.test(unit) || unit.length > 255) {
+      throw new UnitOptionsError(cliMessages.badAfter(unit));
+    }
+    const itself = options.instances
+      ? unit.startsWith(`${options.name}@`) && unit.endsWith('.service')
+      : unit === `${options.name}.service`;
+    if (itself) throw new UnitOptionsError(cliMessages.afterItself(unit));
   }
 }

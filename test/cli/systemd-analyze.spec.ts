@@ -63,6 +63,8 @@ const VARIANTS: ReadonlyArray<[string, Partial<UnitOptions>, 'SAFE' | 'OK']> = [
       environment: [{ name: 'GREETING', value: 'hello "world" 100%' }],
       credentials: [{ name: 'db-password', path: '/etc/my-app/db-password' }],
       ipAllow: ['10.0.0.5', '192.168.0.0/16'],
+      // Units this host may not have: Wants= does not need them to exist.
+      after: ['redis-server.service', 'postgresql@15-main.service'],
       watchdogSec: 0,
       timeoutStopSec: 60,
     },

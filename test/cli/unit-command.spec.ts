@@ -209,6 +209,15 @@ describe('the app folder', () => {
     expect(stdout).toContain('npx nestjs-systemd unit --no-port --ip-allow 10.0.0.7');
   });
 
+  it('orders the unit after local services with --after, and repeats it in the header', () => {
+    const argv = ['--after', 'redis-server.service', '--after', 'postgresql.service'];
+    const { code, stdout, stderr } = run(app(), 'unit', ...argv);
+    expect(code).toBe(0);
+    expect(stderr).toBe('');
+    expect(values(stdout, 'Unit', 'Wants')).toEqual(['redis-server.service postgresql.service']);
+    expect(stdout).toContain(`npx nestjs-systemd unit ${argv.join(' ')}`);
+  });
+
   it('warns, and still writes, when --oneshot runs the default entry (the server)', () => {
     const { code, stdout, stderr } = run(app(), 'unit', '--oneshot');
     expect(code).toBe(0);
@@ -280,6 +289,7 @@ describe('errors: one message, a non-zero exit, nothing written', () => {
     ['a credential with a slash', ['unit', '--credential', 'a/b=/x'], 2, /contains a slash/],
     ['an --env without =', ['unit', '--env', 'DEBUG'], 2, /--env "DEBUG" must be NAME=value/],
     ['a bad --ip-allow', ['unit', '--ip-allow', 'db.internal'], 2, /--ip-allow "db.internal"/],
+    ['an --after without a type', ['unit', '--after', 'redis'], 2, /--after redis\.service/],
     ['both reload flags', ['unit', '--reload', '--reload-kill'], 2, /^--reload and --reload-kill/],
     ['a oneshot with a port', ['unit', '--oneshot', '--port', '80'], 2, /^--oneshot and --port/],
     ['a oneshot with a host', ['unit', '--oneshot', '--host', '::'], 2, /^--oneshot and --host/],

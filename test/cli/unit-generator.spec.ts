@@ -140,6 +140,19 @@ describe('options', () => {
     expect(value(text, 'Unit', 'After')).toBe('network-online.target');
   });
 
+  it('--after orders the app after the local services it uses, and wants them, each once', () => {
+    const text = service({
+      after: ['redis-server.service', 'postgresql@15-main.service', 'redis-server.service'],
+    });
+    const units = 'redis-server.service postgresql@15-main.service';
+    expect(values(text, 'Unit', 'Wants')).toEqual([units]);
+    expect(values(text, 'Unit', 'After')).toEqual(['network.target', units]);
+    expect(commentsAbove(text, 'Wants')).toMatch(/start first and stop after it/);
+    // Not Requires=: a failed Redis must not keep the app (and its restarts) from running.
+    expect(values(text, 'Unit', 'Requires')).toEqual([]);
+    expect(values(service(), 'Unit', 'Wants')).toEqual([]);
+  });
+
   it('--ip-allow with a host that serves others restores the allow list to those peers', () => {
     const text = service({ host: '0.0.0.0', ipAllow: ['10.0.0.0/8'] });
     expect(value(text, 'Service', 'IPAddressDeny')).toBe('any');
@@ -455,6 +468,19 @@ describe('bad options', () => {
     ],
     ['an IP allow entry that is no address', { ipAllow: ['db.local'] }, /--ip-allow "db.local"/],
     ['a prefix too long', { ipAllow: ['10.0.0.0/33'] }, /--ip-allow "10.0.0.0\/33"/],
+    [
+      'an --after unit without its type',
+      { after: ['redis-server'] },
+      /--after "redis-server" names no unit type.*--after redis-server\.service$/,
+    ],
+    ['an --after that is no unit', { after: ['redis server.service'] }, /is not a unit name/],
+    ['an --after of an unknown type', { after: ['redis.server'] }, /is not a unit name/],
+    ['an --after of the app itself', { after: ['my-app.service'] }, /this app's own unit/],
+    [
+      'an --after of one of its own instances',
+      { instances: true, after: ['my-app@2.service'] },
+      /this app's own unit/,
+    ],
     ['a unit name with a space', { name: 'my app' }, /cannot name a unit/],
     ['a unit name with @', { name: 'my@app' }, /cannot name a unit/],
     ['a relative node', { nodePath: 'node' }, /--node "node" must be an absolute path/],

@@ -15,6 +15,7 @@ export const BASE_OPTIONS: UnitOptions = {
   environment: [],
   credentials: [],
   ipAllow: [],
+  after: [],
   socket: false,
   instances: false,
   oneshot: false,
