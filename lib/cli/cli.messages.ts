@@ -148,6 +148,10 @@ export const cliMessages = {
     `workspace, but --working-directory ${workingDirectory} does not end in ${inWorkspace}: ` +
     `the unit would preload ${onTarget}. Deploy the workspace, and pass --working-directory ` +
     `for the app's folder inside it (/opt/my-repo/${inWorkspace}, say)`,
+  secretInEnvironment: (name: string, credential: string) =>
+    `warning: --env ${name} looks like it holds a secret (a password or a token): Environment= is ` +
+    'readable by every local user (systemctl show). Pass it as a credential instead: --credential ' +
+    `${credential}=/etc/<app>/${credential}, read with readSystemdCredential('${credential}')`,
   addonUnbuilt: (dir: string) =>
     `warning: unix-dgram's native addon is not built (${dir} has no build/Release/unix_dgram.node): ` +
     'the app would run unsupervised, and systemd would fail its start at TimeoutStartSec=. Allow ' +

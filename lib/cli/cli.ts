@@ -3,6 +3,7 @@
 import { existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { maskCredentials } from '../health/status-redaction.js';
 import { CliError, readAppProject, type AppProject } from './app-project.js';
 import { cliMessages } from './cli.messages.js';
 import { unbuiltAddon } from './native-addon.js';
@@ -195,6 +196,11 @@ function credentials(specs: readonly string[] | undefined): UnitCredential[] {
   });
 }
 
+/** A credential's name for a variable: `DATABASE_URL` → `database-url`. */
+function credentialNameFor(variable: string): string {
+  return variable.toLowerCase().replaceAll('_', '-');
+}
+
 function environment(specs: readonly string[] | undefined): UnitEnvironmentVariable[] {
   return (specs ?? []).map((spec) => {
     const at = spec.indexOf('=');
@@ -313,6 +319,14 @@ function unitOptions(
     if (hidden) warnings.push(hidden);
   }
   const pnp = pnpOption(project, workingDirectory, warnings);
+  const variables = environment(values.env);
+  for (const { name: variable, value } of variables) {
+    // What a health check's status would mask is what every local user must not read here.
+    const assignment = `${variable}=${value}`;
+    if (maskCredentials(assignment) !== assignment) {
+      warnings.push(cliMessages.secretInEnvironment(variable, credentialNameFor(variable)));
+    }
+  }
   const addon = unbuiltAddon(project.dir);
   if (addon !== undefined) warnings.push(cliMessages.addonUnbuilt(addon));
   if (values.oneshot) {
@@ -361,7 +375,7 @@ function unitOptions(
     ...(values['environment-file'] === undefined
       ? {}
       : { environmentFile: values['environment-file'] }),
-    environment: environment(values.env),
+    environment: variables,
     credentials: credentials(values.credential),
     ipAllow: values['ip-allow'] ?? [],
     after: values.after ?? [],

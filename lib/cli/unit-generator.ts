@@ -383,7 +383,8 @@ function supervisionLines(options: UnitOptions): string[] {
             'counts as a failure for a oneshot (Result=signal): the job did not finish.'
         : "Stop: SIGTERM. The app sends STOPPING=1 at once, Nest runs its shutdown hooks (with app.enableShutdownHooks(['SIGTERM', 'SIGINT'])) and closes " +
             `${options.noPort ? 'its transports' : 'the server'}, then exits by re-raising ` +
-            'SIGTERM, which systemd counts as a clean stop.',
+            'SIGTERM (or with code 0, when the app listens to SIGTERM itself), which systemd ' +
+            'counts as a clean stop.',
     ),
     'KillSignal=SIGTERM',
     ...comment(

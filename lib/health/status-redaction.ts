@@ -15,15 +15,23 @@ const AUTHORIZATION = /\b(authorization["']?\s*[=:]\s*(?:[A-Za-z]+\s+)?)[^\s,;"'
 const BEARER = /\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]{6,}/gi;
 
 /**
- * What of a failing check's reason may be shown to every local user (`systemctl status` is
- * readable by all): credentials masked, cut to {@link STATUS_REASON_MAX_CHARS}.
+ * `text` with the credentials in it masked: URL passwords, secret `key=value` pairs, HTTP
+ * credentials.
  */
-export function redactForStatus(reason: string): string {
-  const masked = reason
+export function maskCredentials(text: string): string {
+  return text
     .replace(URL_PASSWORD, '$1:***@')
     .replace(SECRET_PAIR, '$1$2***')
     .replace(AUTHORIZATION, '$1***')
     .replace(BEARER, '$1 ***');
+}
+
+/**
+ * What of a failing check's reason may be shown to every local user (`systemctl status` is
+ * readable by all): credentials masked, cut to {@link STATUS_REASON_MAX_CHARS}.
+ */
+export function redactForStatus(reason: string): string {
+  const masked = maskCredentials(reason);
   const chars = [...masked];
   return chars.length > STATUS_REASON_MAX_CHARS
     ? `${chars.slice(0, STATUS_REASON_MAX_CHARS - 1).join('')}…`

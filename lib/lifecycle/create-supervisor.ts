@@ -124,6 +124,7 @@ export function createSupervisor(
     logger,
   );
   if (app !== undefined) joinAsSpeaker(app, supervisor, logger);
-  supervisor.notify({ status: options.startingStatus }, { appStatus: false });
+  // The start's first word, which a STOPPING before READY repeats until the app says more.
+  supervisor.waiting(options.startingStatus);
   return supervisor;
 }

@@ -20,12 +20,25 @@ export function signalStopsTheApp(signal: NodeJS.Signals): boolean {
 }
 
 /**
- * Calls `onStop` the moment a signal that stops the app arrives, before any other listener of
- * it runs (Nest's shutdown hook starts its work synchronously, or waits for a bootstrap in
- * progress). Its listeners are only ever added beside another listener of the same signal, and
- * removed when they would be left alone, so a signal's default action is never changed: Nest's
- * re-raised signal still ends the process. One listener per signal, so that ours never look
- * like a shutdown listener shared between signals.
+ * Whether Nest's own shutdown listener, the one `enableShutdownHooks()` adds for each of its
+ * signals (named `cleanup` in Nest 10 to 12), listens to `signal`: then the signal certainly
+ * begins the app's shutdown. An app's own listener may not (a log line, a flag, a metrics
+ * flush): taken by it alone, as during `NestFactory.create()` before Nest's exists, a SIGTERM
+ * leaves the app starting, and a STOPPING=1 then would be false, and final since systemd 259.
+ * An app that stops itself from its own listener calls `app.close()`, which says STOPPING then.
+ * Should a later Nest rename its listener, STOPPING=1 comes from the close, a little later.
+ */
+export function nestShutsDownOn(signal: NodeJS.Signals): boolean {
+  return process.listeners(signal).some((listener) => listener.name === 'cleanup');
+}
+
+/**
+ * Calls `onStop` the moment a signal that Nest's shutdown listener handles arrives, before any
+ * other listener of it runs (Nest's shutdown hook starts its work synchronously, or waits for a
+ * bootstrap in progress). Its listeners are only ever added beside another listener of the same
+ * signal, and removed when they would be left alone, so a signal's default action is never
+ * changed: Nest's re-raised signal still ends the process. One listener per signal, so that
+ * ours never look like a shutdown listener shared between signals.
  */
 export class StopSignalWatch {
   private readonly listeners: ReadonlyMap<NodeJS.Signals, (signal: NodeJS.Signals) => void>;
@@ -38,8 +51,7 @@ export class StopSignalWatch {
       signals.map((name) => [
         name,
         (signal: NodeJS.Signals): void => {
-          // Ours is only ever beside another listener: for SIGTERM that one stops the app.
-          if (signal === 'SIGTERM' || signalStopsTheApp(signal)) onStop(signal);
+          if (nestShutsDownOn(signal)) onStop(signal);
         },
       ]),
     );

@@ -254,8 +254,8 @@ export class SystemdSupervisor {
   }
 
   /**
-   * `STATUS=` saying what READY still waits for, while starting: the module's word, not the
-   * app's (not restored later), but repeated by a STOPPING that ends the start.
+   * `STATUS=` of the start in the module's words (its first, then what READY still waits for):
+   * not the app's (not restored later), but repeated by a STOPPING that ends the start.
    */
   waiting(status: string): boolean {
     if (this.current !== 'starting') return false;

@@ -227,6 +227,27 @@ describe('the app folder', () => {
     );
   });
 
+  it('warns, and still writes, when an --env holds a secret; names the credential to use', () => {
+    const { code, stdout, stderr } = run(
+      app(),
+      'unit',
+      '--env',
+      'DATABASE_URL=postgres://orders:s3cret@127.0.0.1/orders',
+      '--env',
+      'LOG_LEVEL=debug',
+      '--env',
+      'SMTP_PASSWORD=hunter2',
+    );
+    expect(code).toBe(0);
+    expect(stdout).toContain('DATABASE_URL=postgres://orders:s3cret@127.0.0.1/orders');
+    const warnings = stderr.split('\n').filter((line) => line.includes('warning: --env'));
+    expect(warnings).toHaveLength(2);
+    expect(warnings[0]).toContain(
+      "--env DATABASE_URL looks like it holds a secret (a password or a token): Environment= is readable by every local user (systemctl show). Pass it as a credential instead: --credential database-url=/etc/<app>/database-url, read with readSystemdCredential('database-url')",
+    );
+    expect(warnings[1]).toContain('--env SMTP_PASSWORD looks like it holds a secret');
+  });
+
   it('warns, and still writes, when node or the app is under a home directory', () => {
     const dir = app();
     const { code, stdout, stderr } = run(dir, 'unit', '--node', '/root/.nvm/bin/node');

@@ -13,12 +13,15 @@ interface Outcome {
   readonly output: string;
 }
 
-/** Runs the fixture, sending SIGTERM when it prints `signalOn` (if given). */
+/** `performance.now()` at each SIGTERM sent by the last {@link runFixture}. */
+let signalledAt: number[] = [];
+
+/** Runs the fixture, sending SIGTERM each time it prints one of `signalOn`. */
 async function runFixture(
   mode: string,
   variant: 'with-systemd' | 'nest-only',
   env: Record<string, string>,
-  signalOn?: string,
+  ...signalOn: string[]
 ): Promise<Outcome> {
   const child = spawn(process.execPath, [fixture('shutdown-races'), mode, variant], {
     env: { ...process.env, ...env },
@@ -26,10 +29,13 @@ async function runFixture(
   });
   const exit = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
   let output = '';
+  signalledAt = [];
   child.stderr!.on('data', (chunk) => (output += chunk));
   createInterface({ input: child.stdout! }).on('line', (line) => {
     output += `${line}\n`;
-    if (line === signalOn) child.kill('SIGTERM');
+    if (!signalOn.includes(line)) return;
+    signalledAt.push(performance.now());
+    child.kill('SIGTERM');
   });
   const { code, signal } = await exitWithin(child, exit, 10_000);
   return { code, signal, output };
@@ -59,9 +65,59 @@ describe('shutdown races', () => {
     });
     expect(outcome.output).toBe(nestOnly.output);
     expect(systemd.received('STOPPING=1')).toHaveLength(1);
+    // The app said nothing yet: the module's first word says how far the start had got.
+    expect(systemd.received('STOPPING=1')[0]!.raw).toBe(
+      'STOPPING=1\nSTATUS=Shutting down (not ready yet: Starting)',
+    );
     const stopping = systemd.messages.indexOf(systemd.received('STOPPING=1')[0]!);
     expect(systemd.messages.slice(stopping).filter((r) => 'READY' in r.assignments)).toEqual([]);
     expect(systemd.received('WATCHDOG=1')).toEqual([]);
+  }, 30_000);
+
+  // Nest's shutdown listener does not exist before enableShutdownHooks(): a SIGTERM during
+  // NestFactory.create() that only the app's own listener takes leaves the app starting, and
+  // a STOPPING=1 then would be false (and final since systemd 259).
+  it("SIGTERM during NestFactory.create() taken by the app's own listener: no STOPPING, READY once it serves, STOPPING at the next", async () => {
+    const env = { OWN_SIGTERM_LISTENER: '1' };
+    const nestOnly = await runFixture('slow-create', 'nest-only', env, 'creating', 'listening');
+    const outcome = await runFixture(
+      'slow-create',
+      'with-systemd',
+      { ...systemd.env(), ...env },
+      'creating',
+      'listening',
+    );
+    expect(nestOnly.output).toBe('creating\nown listener\nlistening\nown listener\n');
+    expect(outcome).toEqual(nestOnly);
+    const [first, second, ...rest] = systemd.messages.filter(
+      (r) => 'READY' in r.assignments || 'STOPPING' in r.assignments,
+    );
+    expect(first?.raw).toBe('READY=1');
+    expect(second?.raw).toBe('STOPPING=1\nSTATUS=Shutting down');
+    expect(rest).toEqual([]);
+  }, 30_000);
+
+  it("an app's own SIGTERM listener added before Nest's: STOPPING=1 goes out before it runs", async () => {
+    const env = { OWN_SIGTERM_LISTENER: '1', OWN_LISTENER_BUSY_MS: '500' };
+    const outcome = await runFixture(
+      'listen',
+      'with-systemd',
+      { ...systemd.env(), ...env },
+      'listening',
+    );
+    expect(outcome).toMatchObject({ code: 0, signal: null });
+    const [stopping] = systemd.received('STOPPING=1');
+    // Sent after the app's 500 ms of work, it would arrive 500 ms after the signal at least.
+    expect(stopping!.receivedAt - signalledAt[0]!).toBeLessThan(250);
+  }, 30_000);
+
+  it('SIGTERM during NestFactory.create() without a listener of the app: killed as by Node, no STOPPING', async () => {
+    const nestOnly = await runFixture('slow-create', 'nest-only', {}, 'creating');
+    const outcome = await runFixture('slow-create', 'with-systemd', systemd.env(), 'creating');
+    expect(outcome).toEqual(nestOnly);
+    expect(outcome).toMatchObject({ code: null, signal: 'SIGTERM' });
+    expect(systemd.received('STOPPING=1')).toEqual([]);
+    expect(systemd.received('READY=1')).toEqual([]);
   }, 30_000);
 
   it('app.close() twice at once, then again: STOPPING once, exits by itself as Nest alone does', async () => {

@@ -6,6 +6,14 @@ import { listenOnActivatedSocket } from 'nestjs-systemd/activation';
 import { JournaldLogger } from 'nestjs-systemd/journal';
 import { AppModule } from './app.module.js';
 
+// The app's own SIGTERM listener, added before Nest's as apps add theirs (a farewell line, a
+// metrics flush), and slow when SLOW_SIGTERM_LISTENER_MS says so: the packaging test checks,
+// under each Nest major, that STOPPING=1 leaves before it runs.
+process.on('SIGTERM', () => {
+  const until = performance.now() + Number(process.env.SLOW_SIGTERM_LISTENER_MS ?? 0);
+  while (performance.now() < until);
+});
+
 async function bootstrap(): Promise<void> {
   // The journal format on stderr as under systemd, whichever Nest major extends the logger
   // (entries on stderr, not over journald's socket, which this test has no stand-in for).
