@@ -7,10 +7,11 @@ const STOP_SIGNAL_CANDIDATES: readonly NodeJS.Signals[] = [
 ];
 
 /**
- * Whether `signal` stops the app: some listener of it is a shutdown listener, that is, it also
- * listens to SIGTERM (Nest's `enableShutdownHooks()` registers one function for all its
- * signals). An app's own handler of that one signal (`process.on('SIGHUP', reopenLogs)`) is
- * not. For SIGTERM itself, any listener is.
+ * Whether `signal` stops the app, as far as the warnings are concerned: some listener of it is a
+ * shutdown listener, that is, it also listens to SIGTERM (Nest's `enableShutdownHooks()`
+ * registers one function for all its signals). An app's own handler of that one signal
+ * (`process.on('SIGHUP', reopenLogs)`) is not. For SIGTERM itself, any listener is. A guess
+ * that only ever costs a warning: STOPPING=1 asks {@link nestShutsDownOn}.
  */
 export function signalStopsTheApp(signal: NodeJS.Signals): boolean {
   const terminators = process.listeners('SIGTERM');
