@@ -26,12 +26,18 @@ export function maskCredentials(text: string): string {
     .replace(BEARER, '$1 ***');
 }
 
+// oxlint-disable-next-line no-control-regex -- control characters are what this looks for
+const LINE_BREAKS = /\s*[\x00-\x1f\x7f][\s\x00-\x1f\x7f]*/g;
+
 /**
  * What of a failing check's reason may be shown to every local user (`systemctl status` is
- * readable by all): credentials masked, cut to {@link STATUS_REASON_MAX_CHARS}.
+ * readable by all): credentials masked, on one line (each line break and the blanks around it
+ * one space), cut to {@link STATUS_REASON_MAX_CHARS}.
  */
 export function redactForStatus(reason: string): string {
-  const masked = maskCredentials(reason);
+  // One line, as systemd shows a status: an error's message may quote a file's lines (JSON's
+  // SyntaxError does), and the encoder would warn of them as of an app's own newline.
+  const masked = maskCredentials(reason).replace(LINE_BREAKS, ' ');
   const chars = [...masked];
   return chars.length > STATUS_REASON_MAX_CHARS
     ? `${chars.slice(0, STATUS_REASON_MAX_CHARS - 1).join('')}…`

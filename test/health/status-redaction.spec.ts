@@ -50,6 +50,12 @@ describe('redactForStatus', () => {
     );
   });
 
+  it("an error that quotes a file's lines: one line, each break and the blanks around it a space", () => {
+    expect(redactForStatus('Unexpected token \'b\', "{\n\t\r\n  broken" is not valid JSON')).toBe(
+      'Unexpected token \'b\', "{ broken" is not valid JSON',
+    );
+  });
+
   describe('a generated password as scheme://user:PASS@host never survives', () => {
     // RFC 3986 userinfo: unreserved, sub-delims, ':' and percent-encoded octets.
     const userinfoChar = oneof(

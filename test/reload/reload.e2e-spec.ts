@@ -128,6 +128,19 @@ describe('reload (Type=notify-reload)', () => {
     );
   });
 
+  // JSON.parse's SyntaxError quotes the file, newlines and all: the module's own status must
+  // not set off the warning meant for an app's status with a newline in it.
+  it("a handler's error over several lines: one line in STATUS=, and no warning of it", async () => {
+    app = await startApp({ ...systemd.env(), RELOAD_FAIL_MESSAGE: 'bad config:\n  line 2\r\n' });
+    await systemd.waitFor('READY=1');
+    const since = systemd.messages.length;
+    app.child.kill('SIGHUP');
+    const ready = await systemd.waitFor('READY=1', { since, timeoutMs: 3000 });
+    expect(ready.assignments.STATUS).toBe('Reload failed: CacheService.flush: bad config: line 2 ');
+    expect(app.stderr()).toContain('reload failed, READY=1 sent all the same');
+    expect(app.stderr()).not.toContain('control characters');
+  });
+
   it("a failed reload's ERRNO is cleared by the next READY, which systemd would show until told", async () => {
     app = await startApp({ ...systemd.env(), RELOAD_FAIL: 'once' });
     await systemd.waitFor('READY=1');
