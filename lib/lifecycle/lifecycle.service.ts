@@ -56,6 +56,9 @@ export class SystemdLifecycleService
   private hasHttpAdapter = false;
   /** Whether the app reported a status of its own after bootstrap, before READY went out. */
   private spokeAfterBootstrap = false;
+  private bootstrapped = false;
+  /** The status timer a transport armed before bootstrap (see `reportWaitingBeforeBootstrap`). */
+  private earlyWaitingTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly supervisor: SystemdSupervisor,
@@ -84,6 +87,8 @@ export class SystemdLifecycleService
   onApplicationBootstrap(): void {
     // Nothing to wire when not under systemd: no listeners, no timers, no cost.
     if (!this.supervisor.supervised) return;
+    this.bootstrapped = true;
+    clearTimeout(this.earlyWaitingTimer);
     // A microservice has an HttpAdapterHost whose adapter is null.
     const adapter = (this.httpAdapterHost?.httpAdapter ?? undefined) as ClosableAdapter | undefined;
     this.hasHttpAdapter = adapter !== undefined;
@@ -184,6 +189,7 @@ export class SystemdLifecycleService
     const name = rpcTargetName(target);
     if (this.options.readyOn === 'auto') {
       this.conditions.add(target, systemdMessages.waitingForTransport(name));
+      if (!this.bootstrapped) this.reportWaitingBeforeBootstrap();
     }
     watchRpcTarget(target, {
       listening: () =>
@@ -243,6 +249,24 @@ export class SystemdLifecycleService
       }, NOT_SERVING_WARNING_MS - WAITING_STATUS_MS).unref();
     }, WAITING_STATUS_MS).unref();
     this.cleanups.push(() => clearTimeout(timer));
+  }
+
+  /**
+   * A hybrid app's transports start before bootstrap when `startAllMicroservices()` comes before
+   * `listen()` (which runs the bootstrap hooks), and a broker that is down holds the start there:
+   * a second after the first transport was announced, `STATUS=` says what READY waits for, as
+   * {@link reportIfNotServingSoon} does after bootstrap (which takes over when it comes first).
+   */
+  private reportWaitingBeforeBootstrap(): void {
+    if (this.earlyWaitingTimer !== undefined) return;
+    const statusesNow = this.supervisor.appStatusCount;
+    this.earlyWaitingTimer = setTimeout(() => {
+      const waiting = !this.conditions.serving && this.supervisor.phase === 'starting';
+      if (waiting && this.supervisor.appStatusCount === statusesNow) {
+        this.supervisor.waiting(systemdMessages.waitingStatus(this.conditions.waitingFor));
+      }
+    }, WAITING_STATUS_MS).unref();
+    this.cleanups.push(() => clearTimeout(this.earlyWaitingTimer));
   }
 
   private checkShutdownHooks(): void {

@@ -442,12 +442,22 @@ describe('READY=1 once every transport serves', () => {
     'hybrid app (%s): one READY, once the HTTP server and the slow transport both serve',
     async (order) => {
       const port = await freePort();
-      await withShape('hybrid', { ORDER: order, PORT: String(port) }, async (systemd, app) => {
+      const env = { ORDER: order, PORT: String(port), TRANSPORT_DELAY_MS: '2500' };
+      await withShape('hybrid', env, async (systemd, app) => {
         if (order === 'http-first') {
-          // HTTP serves 1.5 s before the transport does: READY must not come with it.
+          // HTTP serves 2.5 s before the transport does: READY must not come with it.
           await acceptingWithin(port, 10_000);
           expect(readies(systemd)).toEqual([]);
         }
+        // Either way the start waits for the transport a while, bootstrap done (http-first) or
+        // still ahead (microservices-first: listen() runs the bootstrap hooks after it).
+        const waiting = await systemd.waitFor(
+          (record) => record.assignments.STATUS?.startsWith('Waiting for SlowTransport') === true,
+          { timeoutMs: 10_000 },
+        );
+        expect(waiting.raw).toBe(
+          'STATUS=Waiting for SlowTransport to listen (app.listen() / startAllMicroservices())',
+        );
         await systemd.waitFor('READY=1', { timeoutMs: 10_000 });
         expect(await acceptsConnections(port)).toBe(true);
         const { status } = await expectReady(systemd, /listening/i);
