@@ -235,20 +235,24 @@ export class SystemdLifecycleService
    */
   private reportIfNotServingSoon(): void {
     const statusesAtBootstrap = this.supervisor.appStatusCount;
-    const waiting = (): boolean => !this.conditions.serving && this.supervisor.phase === 'starting';
     let timer = setTimeout(() => {
-      if (!waiting()) return;
+      if (!this.stillWaiting) return;
       if (this.supervisor.appStatusCount === statusesAtBootstrap) {
         this.supervisor.waiting(systemdMessages.waitingStatus(this.conditions.waitingFor));
       }
       timer = setTimeout(() => {
-        if (!waiting()) return;
+        if (!this.stillWaiting) return;
         this.logger.warn(
           systemdMessages.notServingYet(NOT_SERVING_WARNING_MS, this.conditions.waitingFor),
         );
       }, NOT_SERVING_WARNING_MS - WAITING_STATUS_MS).unref();
     }, WAITING_STATUS_MS).unref();
     this.cleanups.push(() => clearTimeout(timer));
+  }
+
+  /** Whether READY is still to come, the start neither over nor given up. */
+  private get stillWaiting(): boolean {
+    return !this.conditions.serving && this.supervisor.phase === 'starting';
   }
 
   /**
@@ -261,8 +265,7 @@ export class SystemdLifecycleService
     if (this.earlyWaitingTimer !== undefined) return;
     const statusesNow = this.supervisor.appStatusCount;
     this.earlyWaitingTimer = setTimeout(() => {
-      const waiting = !this.conditions.serving && this.supervisor.phase === 'starting';
-      if (waiting && this.supervisor.appStatusCount === statusesNow) {
+      if (this.stillWaiting && this.supervisor.appStatusCount === statusesNow) {
         this.supervisor.waiting(systemdMessages.waitingStatus(this.conditions.waitingFor));
       }
     }, WAITING_STATUS_MS).unref();
