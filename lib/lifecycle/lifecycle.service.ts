@@ -234,25 +234,15 @@ export class SystemdLifecycleService
    * time, re-armed, as an app that serves at once pays for one.
    */
   private reportIfNotServingSoon(): void {
-    const statusesAtBootstrap = this.supervisor.appStatusCount;
-    let timer = setTimeout(() => {
-      if (!this.stillWaiting) return;
-      if (this.supervisor.appStatusCount === statusesAtBootstrap) {
-        this.supervisor.waiting(systemdMessages.waitingStatus(this.conditions.waitingFor));
-      }
+    let timer = this.waitingStatusSoon(() => {
       timer = setTimeout(() => {
         if (!this.stillWaiting) return;
         this.logger.warn(
           systemdMessages.notServingYet(NOT_SERVING_WARNING_MS, this.conditions.waitingFor),
         );
       }, NOT_SERVING_WARNING_MS - WAITING_STATUS_MS).unref();
-    }, WAITING_STATUS_MS).unref();
+    });
     this.cleanups.push(() => clearTimeout(timer));
-  }
-
-  /** Whether READY is still to come, the start neither over nor given up. */
-  private get stillWaiting(): boolean {
-    return !this.conditions.serving && this.supervisor.phase === 'starting';
   }
 
   /**
@@ -263,13 +253,28 @@ export class SystemdLifecycleService
    */
   private reportWaitingBeforeBootstrap(): void {
     if (this.earlyWaitingTimer !== undefined) return;
+    this.earlyWaitingTimer = this.waitingStatusSoon();
+    this.cleanups.push(() => clearTimeout(this.earlyWaitingTimer));
+  }
+
+  /**
+   * A second from now, if READY is still to come: `STATUS=` says what it waits for (unless the
+   * app has reported a status of its own meanwhile), then `stillWaiting` runs.
+   */
+  private waitingStatusSoon(stillWaiting?: () => void): NodeJS.Timeout {
     const statusesNow = this.supervisor.appStatusCount;
-    this.earlyWaitingTimer = setTimeout(() => {
-      if (this.stillWaiting && this.supervisor.appStatusCount === statusesNow) {
+    return setTimeout(() => {
+      if (!this.stillWaiting) return;
+      if (this.supervisor.appStatusCount === statusesNow) {
         this.supervisor.waiting(systemdMessages.waitingStatus(this.conditions.waitingFor));
       }
+      stillWaiting?.();
     }, WAITING_STATUS_MS).unref();
-    this.cleanups.push(() => clearTimeout(this.earlyWaitingTimer));
+  }
+
+  /** Whether READY is still to come, the start neither over nor given up. */
+  private get stillWaiting(): boolean {
+    return !this.conditions.serving && this.supervisor.phase === 'starting';
   }
 
   private checkShutdownHooks(): void {
