@@ -189,7 +189,10 @@ export class SystemdLifecycleService
     const name = rpcTargetName(target);
     if (this.options.readyOn === 'auto') {
       this.conditions.add(target, systemdMessages.waitingForTransport(name));
-      if (!this.bootstrapped) this.reportWaitingBeforeBootstrap();
+      // A hybrid's, started before listen(); a microservice's own listen() bootstraps first.
+      if (!this.bootstrapped && this.httpAdapterHost?.httpAdapter) {
+        this.reportWaitingBeforeBootstrap();
+      }
     }
     watchRpcTarget(target, {
       listening: () =>

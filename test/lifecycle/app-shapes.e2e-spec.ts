@@ -428,8 +428,13 @@ describe('READY=1 once every transport serves', () => {
     "Nest's TCP transport: READY only once its port accepts connections",
     async () => {
       const port = await freePort();
-      await withShape('tcp', { PORT: String(port) }, async (systemd) => {
+      // A bootstrap of 1.8 s: its listen() has been called, and waits for bootstrap, not the
+      // app (a "Waiting for ServerTCP to listen (app.listen() …)" status would mislead).
+      await withShape('tcp', { PORT: String(port), BOOTSTRAP_MS: '1800' }, async (systemd) => {
         await systemd.waitFor('READY=1', { timeoutMs: 10_000 });
+        expect(systemd.messages.filter((r) => r.assignments.STATUS?.startsWith('Waiting'))).toEqual(
+          [],
+        );
         expect(await acceptsConnections(port)).toBe(true);
         // Its address, as an HTTP server's is shown.
         await expectReady(systemd, `ServerTCP listening on 127.0.0.1:${port}`);
