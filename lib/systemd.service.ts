@@ -63,7 +63,11 @@ export class SystemdService {
     return this.#supervisor?.watchdogPlan?.periodMs;
   }
 
-  /** `'starting'` until READY, `'ready'` (or `'reloading'`) until STOPPING, then `'stopping'`, and `'stopped'` once the app is closed. */
+  /**
+   * `'starting'` until READY, `'ready'` (or `'reloading'`) until STOPPING, then `'stopping'`,
+   * and `'stopped'` from the module's own `onApplicationShutdown`, which runs before other
+   * modules' (a `status()` sent from theirs is still delivered).
+   */
   get phase(): SystemdPhase {
     return this.#supervisor?.phase ?? 'starting';
   }

@@ -73,8 +73,16 @@ describe('STOPPING=1 first on shutdown', () => {
   it('app.close() in a child: the process exits by itself (no timer or socket left behind)', async () => {
     const { child, exit } = await startFixtureApp('e2e-app', ['close-after-ready'], systemd.env());
     expect(await exitWithin(child, exit, 6000)).toEqual({ code: 0, signal: null });
+    const exitedAt = performance.now();
     expect(systemd.received('READY=1')).toHaveLength(1);
     expect(systemd.received('STOPPING=1')).toHaveLength(1);
+    // Another module's onApplicationShutdown runs after the module's own: its status still
+    // reaches systemd, after STOPPING, and the socket it went out on does not hold the process
+    // (an idle socket would, for its second before closing).
+    const [closed] = systemd.received('STATUS=Database closed (phase stopped)');
+    expect(closed).toBeDefined();
+    expect(systemd.messages.indexOf(closed!)).toBeGreaterThan(indexOf(systemd, 'STOPPING=1'));
+    expect(exitedAt - closed!.receivedAt).toBeLessThan(700);
   });
 
   it('a blocked event loop withholds pings for as long as it is blocked', async () => {
