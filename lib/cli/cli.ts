@@ -201,6 +201,21 @@ function credentialNameFor(variable: string): string {
   return variable.toLowerCase().replaceAll('_', '-');
 }
 
+/**
+ * Names of a secret's settings rather than of the secret itself (TOKEN_TTL, JWT_SECRET_FILE,
+ * PASSWORD_MIN_LENGTH): a warning on each would teach users to skip the one that matters.
+ */
+const SECRET_SETTING =
+  /_(?:TTL|EXPIRY|EXPIRES(?:_IN)?|TIMEOUT|LENGTH|FILE|PATH|DIR|ALGORITHM|HEADER)$/i;
+
+/** Whether `name=value` holds what every local user must not read: what a status would mask. */
+function looksSecret(name: string, value: string): boolean {
+  const assignment = `${name}=${value}`;
+  if (maskCredentials(assignment) === assignment) return false;
+  // A setting's name still warns when its value carries a secret of its own (a URL's password).
+  return !SECRET_SETTING.test(name) || maskCredentials(value) !== value;
+}
+
 function environment(specs: readonly string[] | undefined): UnitEnvironmentVariable[] {
   return (specs ?? []).map((spec) => {
     const at = spec.indexOf('=');
@@ -321,9 +336,7 @@ function unitOptions(
   const pnp = pnpOption(project, workingDirectory, warnings);
   const variables = environment(values.env);
   for (const { name: variable, value } of variables) {
-    // What a health check's status would mask is what every local user must not read here.
-    const assignment = `${variable}=${value}`;
-    if (maskCredentials(assignment) !== assignment) {
+    if (looksSecret(variable, value)) {
       warnings.push(cliMessages.secretInEnvironment(variable, credentialNameFor(variable)));
     }
   }

@@ -248,6 +248,28 @@ describe('the app folder', () => {
     expect(warnings[1]).toContain('--env SMTP_PASSWORD looks like it holds a secret');
   });
 
+  it("does not warn of a secret's settings (a lifetime, a file's path), unless a value holds one", () => {
+    const { code, stderr } = run(
+      app(),
+      'unit',
+      '--env',
+      'TOKEN_TTL=3600',
+      '--env',
+      'JWT_SECRET_FILE=/run/credentials/orders.service/jwt',
+      '--env',
+      'PASSWORD_MIN_LENGTH=12',
+      '--env',
+      'JWT_EXPIRES_IN=1h',
+      '--env',
+      'SECRET_STORE_PATH=https://orders:s3cret@vault.internal/v1/kv',
+    );
+    expect(code).toBe(0);
+    const warnings = stderr.split('\n').filter((line) => line.includes('warning: --env'));
+    expect(warnings).toEqual([
+      expect.stringContaining('--env SECRET_STORE_PATH looks like it holds a secret'),
+    ]);
+  });
+
   it('warns, and still writes, when node or the app is under a home directory', () => {
     const dir = app();
     const { code, stdout, stderr } = run(dir, 'unit', '--node', '/root/.nvm/bin/node');
