@@ -173,6 +173,25 @@ describe('redactForStatus', () => {
     });
   });
 
+  // A stranger's status read `…was passed (FileDescriptorName=); passed: ***`: a key that only
+  // contains a secret's word is not one, but a pair in its value still is.
+  it.each([
+    ['passed: web', 'passed: web'],
+    ['compass: north', 'compass: north'],
+    ['tokens: 5 left', 'tokens: 5 left'],
+    ['passes: 10, bypass=yes', 'passes: 10, bypass=yes'],
+    ['token_ttl=3600', 'token_ttl=3600'],
+    [
+      'no socket named "http" was passed (FileDescriptorName=); passed: web',
+      'no socket named "http" was passed (FileDescriptorName=); passed: web',
+    ],
+    ['passed: password=hunter2', 'passed: password=***'],
+    ['DB_PASS=hunter2 dbPass: hunter2 db-pass=hunter2', 'DB_PASS=*** dbPass: *** db-pass=***'],
+    ['{"accessToken":"abc","xApiKey":"def"}', '{"accessToken":***,"xApiKey":***}'],
+  ])('a key that names a secret, word by word: %s', (reason, status) => {
+    expect(redactForStatus(reason)).toBe(status);
+  });
+
   // Found by the JSON property above (a password of escaped quotes outlived the mask), and its
   // neighbours: a quoted value ends at its closing quote, not at an escaped one, or at the end
   // of a message cut short.
