@@ -20,8 +20,12 @@ export interface ListenFd {
 
 /** What `sd_listen_fds_with_names(3)` would return for this process. */
 export type ListenFdsResult =
-  /** Not socket-activated, or the sockets were meant for another process (libsystemd: 0). */
-  | { readonly state: 'none' }
+  /**
+   * Not socket-activated, or the sockets were meant for another process (libsystemd: 0).
+   * `passedTo`: that process's `LISTEN_PID`, when `LISTEN_FDS` was set for it (a wrapper or a
+   * shell that started node without `exec`).
+   */
+  | { readonly state: 'none'; readonly passedTo?: string }
   | { readonly state: 'activated'; readonly fds: readonly ListenFd[] }
   /** libsystemd would return a negative errno. */
   | { readonly state: 'invalid'; readonly reason: string };
@@ -65,7 +69,9 @@ function countListenFds(
   if (pidText === undefined) return none();
   const target = parseSystemdPid(pidText);
   if (!target.ok) return invalid(activationMessages.pidInvalid(pidText, target.error));
-  if (target.value !== BigInt(pid)) return none();
+  if (target.value !== BigInt(pid)) {
+    return env.LISTEN_FDS === undefined ? none() : { state: 'none', passedTo: pidText };
+  }
 
   // Node cannot read its own pidfd's inode; libsystemd skips the comparison in that case too.
   const pidfdid = env.LISTEN_PIDFDID;

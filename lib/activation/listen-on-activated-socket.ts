@@ -49,7 +49,15 @@ export async function listenOnActivatedSocket(
   const passed = readListenFds({ unsetEnvironment: options.unsetEnvironment ?? true });
   if (passed.state === 'invalid') throw new Error(passed.reason);
   if (passed.state === 'none') {
-    if (!options.fallback) throw new Error(activationMessages.noSocket());
+    // libsystemd passes over such sockets silently; a client waiting on them would hang.
+    const notOurs =
+      passed.passedTo === undefined
+        ? undefined
+        : activationMessages.passedToAnother(passed.passedTo, process.pid);
+    if (!options.fallback) throw new Error(notOurs ?? activationMessages.noSocket());
+    if (notOurs !== undefined) {
+      new Logger(SYSTEMD_LOGGER_CONTEXT).warn(activationMessages.fallingBack(notOurs));
+    }
     const { port, host } = options.fallback;
     await (host === undefined ? app.listen(port) : app.listen(port, host));
     return { activated: false };

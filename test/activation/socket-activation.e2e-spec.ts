@@ -94,6 +94,50 @@ describe.each(['express', 'fastify'] as const)('socket activation, %s', (adapter
 });
 
 describe('socket activation gone wrong', () => {
+  it('sockets passed to a shell that did not exec node: not taken, as by libsystemd, but said, and the fallback serves', async () => {
+    const { server, fd } = await boundSocket();
+    const systemd = await NotifyListener.start();
+    // The command after node keeps the shell from exec'ing it: node is the shell's child.
+    const child = spawn(
+      '/bin/sh',
+      [
+        '-c',
+        'LISTEN_PID=$$ "$0" "$@"; exit $?',
+        process.execPath,
+        fixture('activated-app'),
+        'express',
+      ],
+      {
+        env: { ...process.env, ...systemd.env(), LISTEN_FDS: '1', LISTEN_FDNAMES: 'http' },
+        stdio: ['ignore', 'pipe', 'inherit', fd],
+        detached: true,
+      },
+    );
+    server.close();
+    // Nest's logger writes warnings to stdout, before the fixture's report.
+    const lines: string[] = [];
+    try {
+      for await (const line of createInterface({ input: child.stdout! })) {
+        lines.push(line);
+        if (line.startsWith('{')) break;
+      }
+      const report = JSON.parse(lines.at(-1)!) as Report;
+      expect(report).toMatchObject({ activated: false });
+      await systemd.waitFor('READY=1');
+      expect(await acceptsConnections(report.port)).toBe(true);
+      const warning = lines.find((line) => line.includes('LISTEN_FDS is set for pid'));
+      expect(warning).toContain(
+        `LISTEN_FDS is set for pid ${child.pid}, not for this process (pid `,
+      );
+      expect(warning).toContain(
+        'Start node directly in ExecStart=, or have the shell exec it; listening on the fallback port instead',
+      );
+    } finally {
+      process.kill(-child.pid!, 'SIGKILL');
+      await systemd.close();
+    }
+  });
+
   it('fails bootstrap with a message naming the variable, rather than serving nothing', async () => {
     const { server, fd } = await boundSocket();
     const child = spawn(
