@@ -49,9 +49,9 @@ export interface ReadSystemdCredentialOptions {
   readonly fallback?: SystemdCredentialFallback;
   /**
    * Told when a fallback gave the value, with a sentence saying which one. Default: a process
-   * warning (`process.emitWarning`, code `NESTJS_SYSTEMD_CREDENTIAL_FALLBACK`), so a production
-   * start that misses its credentials shows in the log. Pass your logger, or `() => {}` to
-   * accept the fallback silently.
+   * warning (`process.emitWarning`, code `NESTJS_SYSTEMD_CREDENTIAL_FALLBACK`), once per
+   * credential and fallback in a process, so a production start that misses its credentials
+   * shows in the log. Pass your logger, or `() => {}` to accept the fallback silently.
    */
   readonly onFallback?: (message: string) => void;
   /**
@@ -151,6 +151,9 @@ function readFromDirectory(
   }
 }
 
+/** The default warnings already emitted in this process. */
+const fallbacksWarned = new Set<string>();
+
 function readFromFallback(
   name: string,
   env: Readonly<Record<string, string | undefined>>,
@@ -191,7 +194,11 @@ function readFromFallback(
   }
   const message = credentialsMessages.usedFallback(name, foundIn);
   if (options.onFallback) options.onFallback(message);
-  else process.emitWarning(message, { code: 'NESTJS_SYSTEMD_CREDENTIAL_FALLBACK' });
+  else if (!fallbacksWarned.has(message)) {
+    // Once per credential and place: a test run creating an app per test read it each time.
+    fallbacksWarned.add(message);
+    process.emitWarning(message, { code: 'NESTJS_SYSTEMD_CREDENTIAL_FALLBACK' });
+  }
   return found;
 }
 
