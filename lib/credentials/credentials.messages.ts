@@ -32,6 +32,15 @@ export const credentialsMessages = {
   usedFallback: (name: string, source: string) =>
     `credential ${JSON.stringify(name)} read from ${source}, the development fallback: ` +
     'CREDENTIALS_DIRECTORY is not set. Under systemd, pass it with LoadCredential= instead',
+  notPassedStatus: (names: readonly string[]) =>
+    names.length === 1
+      ? `Failed to start: credential ${JSON.stringify(names[0])} not passed: add ` +
+        `LoadCredential=${names[0]}:… to the unit (see the log)`
+      : `Failed to start: credentials ${names.map((name) => JSON.stringify(name)).join(', ')} ` +
+        'not passed: add a LoadCredential= line for each to the unit (see the log)',
+  unreadableStatus: (names: readonly string[]) =>
+    `Failed to start: ${names.length === 1 ? 'credential' : 'credentials'} ` +
+    `${names.map((name) => JSON.stringify(name)).join(', ')} cannot be read (see the log)`,
   severalFailed: (count: number, messages: readonly string[]) =>
     `${count} systemd credentials not available:\n${messages.map((message) => `- ${message}`).join('\n')}`,
 } as const;

@@ -5,6 +5,7 @@ import {
   SystemdCredentialError,
   type ReadSystemdCredentialOptions,
 } from './read-systemd-credential.js';
+import { tellSystemdCredentialsFailed } from './tell-systemd-credentials-failed.js';
 
 /** One credential of {@link systemdCredentialsConfig}: its name and how to read it. */
 export interface SystemdCredentialConfigEntry extends ReadSystemdCredentialOptions {
@@ -43,7 +44,9 @@ export type SystemdCredentialsConfigValues<T extends SystemdCredentialsConfigSpe
  *
  * Names are checked at once (an invalid name throws here); the files are read each time the
  * factory is called, which `@nestjs/config` does once at start-up. When several credentials
- * are missing, the factory throws one `AggregateError` listing them all.
+ * are missing, the factory throws one `AggregateError` listing them all. Under systemd it first
+ * tells systemd why the start fails (`STATUS=`, `ERRNO=`): configuration is loaded before the
+ * systemd module exists, which would otherwise say it.
  *
  * @param credentials configuration key → credential name, or entry with per-credential options.
  * @param defaults options shared by every entry (an entry's own options take precedence).
@@ -69,6 +72,7 @@ export function systemdCredentialsConfig<const T extends SystemdCredentialsConfi
         errors.push(error);
       }
     }
+    tellSystemdCredentialsFailed(errors);
     if (errors.length === 1) throw errors[0]!;
     if (errors.length > 1) {
       throw new AggregateError(
