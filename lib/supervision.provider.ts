@@ -36,6 +36,7 @@ export class SystemdSupervision
 
   onModuleInit(): void {
     this.watchdog.onModuleInit();
+    this.lifecycle.onModuleInit();
   }
 
   onApplicationBootstrap(): void {

@@ -36,6 +36,7 @@ export const systemdMessages = {
     'transports, so a transport that is not listening yet cannot be waited for. For a ' +
     "microservice, use readyOn: 'manual' and call SystemdService.ready() after app.listen(); " +
     "an application context without a transport can say readyOn: 'bootstrap' instead",
+  waitingForBootstrapHooks: () => "the app's onApplicationBootstrap() hooks",
   waitingStatus: (waitingFor: readonly string[]) => `Waiting for ${waitingFor.join(' and ')}`,
   notServingYet: (ms: number, waitingFor: readonly string[]) =>
     `READY=1 not sent ${ms / 1000} s after bootstrap: waiting for ${waitingFor.join(' and ')}. ` +

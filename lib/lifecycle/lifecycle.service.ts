@@ -3,6 +3,7 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
   type OnModuleDestroy,
+  type OnModuleInit,
 } from '@nestjs/common';
 import type { HttpAdapterHost, ModulesContainer } from '@nestjs/core';
 import type { Subscription } from 'rxjs';
@@ -47,7 +48,7 @@ interface ClosableAdapter {
  * - An error nothing catches, which ends the process: STATUS and ERRNO (see `CrashWatch`).
  */
 export class SystemdLifecycleService
-  implements OnApplicationBootstrap, OnModuleDestroy, OnApplicationShutdown
+  implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy, OnApplicationShutdown
 {
   private readonly logger = new Logger(SYSTEMD_LOGGER_CONTEXT);
   private readonly conditions = new ServingConditions((details) => this.onServing(details));
@@ -57,7 +58,9 @@ export class SystemdLifecycleService
   /** Whether the app reported a status of its own after bootstrap, before READY went out. */
   private spokeAfterBootstrap = false;
   private bootstrapped = false;
-  /** The status timer a transport armed before bootstrap (see `reportWaitingBeforeBootstrap`). */
+  /** This module's onModuleInit has run: every other module's too, and bootstrap has begun. */
+  private initialized = false;
+  /** The status timer armed before bootstrap was over (see `reportWaitingBeforeBootstrap`). */
   private earlyWaitingTimer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -82,6 +85,14 @@ export class SystemdLifecycleService
     this.rpcSubscription = modules
       .getRpcTargetRegistry?.()
       .subscribe((target: unknown) => this.watchTransport(target));
+  }
+
+  onModuleInit(): void {
+    if (!this.supervisor.supervised) return;
+    // This module's init hook runs last, and its bootstrap hook last too: until then, the other
+    // modules' onApplicationBootstrap() hooks hold the start (a connection awaited there).
+    this.initialized = true;
+    this.reportWaitingBeforeBootstrap({ anew: true });
   }
 
   onApplicationBootstrap(): void {
@@ -249,15 +260,28 @@ export class SystemdLifecycleService
   }
 
   /**
-   * A hybrid app's transports start before bootstrap when `startAllMicroservices()` comes before
-   * `listen()` (which runs the bootstrap hooks), and a broker that is down holds the start there:
-   * a second after the first transport was announced, `STATUS=` says what READY waits for, as
-   * {@link reportIfNotServingSoon} does after bootstrap (which takes over when it comes first).
+   * Before bootstrap is over, a second from now, `STATUS=` says what READY waits for, as
+   * {@link reportIfNotServingSoon} does after bootstrap (which takes over when it comes). Armed
+   * when a hybrid app's first transport is announced (its transports start before bootstrap when
+   * `startAllMicroservices()` comes before `listen()`, and a broker that is down holds the start
+   * there), and `anew` once the bootstrap hooks run.
    */
-  private reportWaitingBeforeBootstrap(): void {
-    if (this.earlyWaitingTimer !== undefined) return;
+  private reportWaitingBeforeBootstrap({ anew = false } = {}): void {
+    if (this.earlyWaitingTimer === undefined) {
+      this.cleanups.push(() => clearTimeout(this.earlyWaitingTimer));
+    } else if (anew) clearTimeout(this.earlyWaitingTimer);
+    else return;
     this.earlyWaitingTimer = this.waitingStatusSoon();
-    this.cleanups.push(() => clearTimeout(this.earlyWaitingTimer));
+  }
+
+  /**
+   * What READY waits for, in words: while the bootstrap hooks run, those (a transport whose
+   * listen() was called waits for them too), else the conditions still pending.
+   */
+  private get waitingFor(): string[] {
+    return this.initialized && !this.bootstrapped
+      ? [systemdMessages.waitingForBootstrapHooks()]
+      : this.conditions.waitingFor;
   }
 
   /**
@@ -269,7 +293,7 @@ export class SystemdLifecycleService
     return setTimeout(() => {
       if (!this.stillWaiting) return;
       if (this.supervisor.appStatusCount === statusesNow) {
-        this.supervisor.waiting(systemdMessages.waitingStatus(this.conditions.waitingFor));
+        this.supervisor.waiting(systemdMessages.waitingStatus(this.waitingFor));
       }
       stillWaiting?.();
     }, WAITING_STATUS_MS).unref();
