@@ -15,6 +15,7 @@ export const systemdMessages = {
         `${plan.worstGapMs} ms of ${plan.budgetMs} ms allowed)`
       : ''),
   watchdogOff: (reason: string) => `watchdog: off (${reason})`,
+  watchdogInvalidAbove: () => 'its variables are invalid: see the error logged before this line',
   watchdogDisabledButAsked: (timeoutMs: number) =>
     `watchdog: false, but systemd set WatchdogSec= (${timeoutMs} ms): without pings systemd will ` +
     'kill the service once the timeout passes. Remove WatchdogSec= from the unit, or the option',

@@ -1,5 +1,6 @@
 import type { NotifyDatagram, NotifyState } from '../notify/notify-message.js';
 import type { SystemdNotifier } from '../notify/systemd-notifier.js';
+import type { WatchdogEnv } from '../notify/watchdog-env.js';
 import { errorReason } from '../error-reason.js';
 import { redactForStatus } from '../health/status-redaction.js';
 import { errnoOf } from '../notify/errno-of.js';
@@ -44,6 +45,14 @@ export interface SupervisorChange {
 
 const PINGING: ReadonlySet<SystemdPhase> = new Set(['ready', 'reloading']);
 const SHUT: ReadonlySet<SystemdPhase> = new Set(['stopping', 'stopped']);
+
+/** Why the watchdog is off, for the start-up line. */
+function watchdogOffReason(watchdog: WatchdogEnv): string {
+  if (watchdog.state === 'enabled') return 'disabled by options';
+  // The notifier has logged why already, as an error: the line points to it.
+  if (watchdog.state === 'invalid') return systemdMessages.watchdogInvalidAbove();
+  return watchdog.reason;
+}
 
 /**
  * The one owner of what systemd is told about the service's state: the phase (starting →
@@ -100,9 +109,7 @@ export class SystemdSupervisor {
     const address = notifier.address.state === 'usable' ? notifier.address.address.path : '';
     const watchdogText = this.plan
       ? systemdMessages.watchdogOn(this.plan, settings.hasChecks)
-      : systemdMessages.watchdogOff(
-          watchdog.state === 'enabled' ? 'disabled by options' : watchdog.reason,
-        );
+      : systemdMessages.watchdogOff(watchdogOffReason(watchdog));
     if (this.speaking) this.logger.log(systemdMessages.supervised(address, watchdogText));
   }
 

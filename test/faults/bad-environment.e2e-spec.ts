@@ -126,6 +126,10 @@ describe('a malformed WATCHDOG_USEC or WATCHDOG_PID', () => {
           expect(intervals).toEqual([]);
         } else if (outcome !== 'valid') {
           expect(errors).toEqual([expect.stringMatching(outcome)]);
+          // Said once: the summary line points to the error rather than repeating it.
+          expect(running.logger.fromSystemd('log').filter((line) => outcome.test(line))).toEqual(
+            [],
+          );
           expect(intervals).toEqual([]);
           expect(systemd.received('READY=1')).toHaveLength(1);
         } else if (pidCase === 'abc') {
