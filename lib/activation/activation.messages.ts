@@ -13,8 +13,9 @@ export const activationMessages = {
     'the passed sockets cannot be used',
   passedToAnother: (pid: string, ours: number) =>
     `LISTEN_FDS is set for pid ${pid}, not for this process (pid ${ours}): the sockets systemd ` +
-    "passed are not this process's to take (a wrapper or a shell between systemd and node?). " +
-    'Start node directly in ExecStart=, or have the shell exec it',
+    "passed are not this process's to take (a wrapper or a shell between systemd and node?), " +
+    "and under NotifyAccess=main systemd ignores this process's READY and pings too. Start " +
+    'node directly in ExecStart=, or have the shell exec it',
   fallingBack: (reason: string) => `${reason}; listening on the fallback port instead`,
   noSocket: () =>
     'not socket-activated (no LISTEN_FDS for this process) and no fallback port given: nothing to listen on',

@@ -130,7 +130,7 @@ describe('socket activation gone wrong', () => {
         `LISTEN_FDS is set for pid ${child.pid}, not for this process (pid `,
       );
       expect(warning).toContain(
-        'Start node directly in ExecStart=, or have the shell exec it; listening on the fallback port instead',
+        "under NotifyAccess=main systemd ignores this process's READY and pings too. Start node directly in ExecStart=, or have the shell exec it; listening on the fallback port instead",
       );
     } finally {
       process.kill(-child.pid!, 'SIGKILL');
