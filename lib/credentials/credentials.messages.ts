@@ -34,13 +34,18 @@ export const credentialsMessages = {
     'CREDENTIALS_DIRECTORY is not set. Under systemd, pass it with LoadCredential= instead',
   notPassedStatus: (names: readonly string[]) =>
     names.length === 1
-      ? `Failed to start: credential ${JSON.stringify(names[0])} not passed: add ` +
+      ? `Failed to start: ${credentialNames(names)} not passed: add ` +
         `LoadCredential=${names[0]}:… to the unit (see the log)`
-      : `Failed to start: credentials ${names.map((name) => JSON.stringify(name)).join(', ')} ` +
-        'not passed: add a LoadCredential= line for each to the unit (see the log)',
+      : `Failed to start: ${credentialNames(names)} not passed: add a LoadCredential= line for ` +
+        'each to the unit (see the log)',
   unreadableStatus: (names: readonly string[]) =>
-    `Failed to start: ${names.length === 1 ? 'credential' : 'credentials'} ` +
-    `${names.map((name) => JSON.stringify(name)).join(', ')} cannot be read (see the log)`,
+    `Failed to start: ${credentialNames(names)} cannot be read (see the log)`,
   severalFailed: (count: number, messages: readonly string[]) =>
     `${count} systemd credentials not available:\n${messages.map((message) => `- ${message}`).join('\n')}`,
 } as const;
+
+/** `credential "a"`, or `credentials "a", "b"`. */
+function credentialNames(names: readonly string[]): string {
+  const quoted = names.map((name) => JSON.stringify(name)).join(', ');
+  return `${names.length === 1 ? 'credential' : 'credentials'} ${quoted}`;
+}

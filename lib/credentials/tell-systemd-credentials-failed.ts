@@ -1,15 +1,10 @@
+import { errnoOf } from '../notify/errno-of.js';
 import { SystemdNotifier } from '../notify/systemd-notifier.js';
 import { credentialsMessages } from './credentials.messages.js';
 import type { SystemdCredentialError } from './read-systemd-credential.js';
 
 /** ENOENT: what a credential the unit does not pass looks like to systemd. */
 const ENOENT = 2;
-
-/** The errno of a read that failed (`EACCES`, `EISDIR`), as systemd's `ERRNO=` takes it. */
-function errnoOf(error: SystemdCredentialError): number | undefined {
-  const errno = (error.cause as { errno?: unknown } | undefined)?.errno;
-  return typeof errno === 'number' && errno !== 0 ? Math.abs(errno) : undefined;
-}
 
 /**
  * Tells systemd why the service cannot start, when credentials it needs at start-up are
@@ -23,10 +18,11 @@ export function tellSystemdCredentialsFailed(errors: readonly SystemdCredentialE
   const missing = errors.filter((error) => error.code !== 'UNREADABLE');
   const names = (missing.length > 0 ? missing : errors).map((error) => error.credential);
   const notifier = new SystemdNotifier();
+  // An unreadable credential's errno (EACCES, EISDIR) is its read's, the error's cause.
   notifier.notify(
     missing.length > 0
       ? { status: credentialsMessages.notPassedStatus(names), errno: ENOENT }
-      : { status: credentialsMessages.unreadableStatus(names), errno: errnoOf(errors[0]!) },
+      : { status: credentialsMessages.unreadableStatus(names), errno: errnoOf(errors[0]) },
   );
   // Sent already (or queued, and then lost with the process: a start that fails this way ends).
   void notifier.close();

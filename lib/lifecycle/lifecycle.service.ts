@@ -79,6 +79,7 @@ export class SystemdLifecycleService
     this.cleanups.push(
       () => stopSignals.stop(),
       () => crashes.stop(),
+      () => clearTimeout(this.earlyWaitingTimer),
     );
     // Microservice transports are announced when created, which may be after this provider
     // (createMicroservice, connectMicroservice); the registry replays the earlier ones.
@@ -267,10 +268,8 @@ export class SystemdLifecycleService
    * there), and `anew` once the bootstrap hooks run.
    */
   private reportWaitingBeforeBootstrap({ anew = false } = {}): void {
-    if (this.earlyWaitingTimer === undefined) {
-      this.cleanups.push(() => clearTimeout(this.earlyWaitingTimer));
-    } else if (anew) clearTimeout(this.earlyWaitingTimer);
-    else return;
+    if (this.earlyWaitingTimer !== undefined && !anew) return;
+    clearTimeout(this.earlyWaitingTimer);
     this.earlyWaitingTimer = this.waitingStatusSoon();
   }
 
