@@ -6,7 +6,6 @@ import {
   type OnModuleInit,
 } from '@nestjs/common';
 import type { HttpAdapterHost, ModulesContainer } from '@nestjs/core';
-import type { Subscription } from 'rxjs';
 import type { ResolvedSystemdOptions } from '../options/resolve-systemd-options.js';
 import { SYSTEMD_LOGGER_CONTEXT } from '../systemd.constants.js';
 import { systemdMessages } from '../systemd.messages.js';
@@ -17,6 +16,7 @@ import {
   rpcTargetAddress,
   rpcTargetName,
   watchRpcTarget,
+  watchRpcTargetsAdded,
 } from './rpc-target-watch.js';
 import { ServingConditions } from './serving-conditions.js';
 import { signalStopsTheApp, StopSignalWatch } from './shutdown-listeners.js';
@@ -53,7 +53,8 @@ export class SystemdLifecycleService
   private readonly logger = new Logger(SYSTEMD_LOGGER_CONTEXT);
   private readonly conditions = new ServingConditions((details) => this.onServing(details));
   private readonly cleanups: (() => void)[] = [];
-  private rpcSubscription: Subscription | undefined;
+  /** Whether Nest announces the app's microservice transports (Nest 11 and later). */
+  private transportsSeen = false;
   private hasHttpAdapter = false;
   /** Whether the app reported a status of its own after bootstrap, before READY went out. */
   private spokeAfterBootstrap = false;
@@ -81,11 +82,15 @@ export class SystemdLifecycleService
       () => crashes.stop(),
       () => clearTimeout(this.earlyWaitingTimer),
     );
-    // Microservice transports are announced when created, which may be after this provider
-    // (createMicroservice, connectMicroservice); the registry replays the earlier ones.
-    this.rpcSubscription = modules
-      .getRpcTargetRegistry?.()
-      .subscribe((target: unknown) => this.watchTransport(target));
+    // Microservice transports are announced when created (createMicroservice,
+    // connectMicroservice), which is after this provider.
+    const stopWatchingTransports = watchRpcTargetsAdded(modules, (target) =>
+      this.watchTransport(target),
+    );
+    if (stopWatchingTransports) {
+      this.transportsSeen = true;
+      this.cleanups.push(stopWatchingTransports);
+    }
   }
 
   onModuleInit(): void {
@@ -114,7 +119,7 @@ export class SystemdLifecycleService
       case 'auto':
         if (adapter) this.waitForHttpServer(adapter);
         // Nest 10 has no registry of transports: a microservice's listen() cannot be waited for.
-        else if (!this.rpcSubscription) this.logger.warn(systemdMessages.transportsUnseen());
+        else if (!this.transportsSeen) this.logger.warn(systemdMessages.transportsUnseen());
         this.reportIfNotServingSoon();
     }
     if (this.conditions.waitingFor.length > 0) {
@@ -138,7 +143,6 @@ export class SystemdLifecycleService
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.rpcSubscription?.unsubscribe();
     for (const cleanup of this.cleanups.splice(0)) cleanup();
     await this.supervisor.stopped();
   }

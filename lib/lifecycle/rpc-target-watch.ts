@@ -29,6 +29,39 @@ export function rpcTargetAddress(target: object): string | undefined {
     : undefined;
 }
 
+/** The part of Nest's `ModulesContainer` (Nest 11 and later) that microservice transports are announced to. */
+interface RpcTargetRegistry {
+  addRpcTarget(target: unknown): void;
+}
+
+/**
+ * Calls `onTarget` with each microservice transport announced to the app's container from now
+ * on (`createMicroservice`, `connectMicroservice`: Nest's `NestMicroservice` constructor calls
+ * `addRpcTarget`, which is wrapped here on this one instance). Every transport of the app is
+ * announced after the module's providers exist, so nothing is missed by not replaying earlier
+ * ones. Rather than a subscription to `getRpcTargetRegistry()`: an app that uses no rxjs while
+ * it starts (an HTTP app) would compile rxjs's subscription code for it, about half a
+ * millisecond of every supervised start (see bench/README.md). Returns the function that
+ * restores the container, or undefined where it announces nothing (Nest 10).
+ */
+export function watchRpcTargetsAdded(
+  container: object,
+  onTarget: (target: unknown) => void,
+): (() => void) | undefined {
+  const registry = container as Partial<RpcTargetRegistry>;
+  const add = registry.addRpcTarget;
+  if (typeof add !== 'function') return undefined;
+  const ownProperty = Object.hasOwn(registry, 'addRpcTarget');
+  registry.addRpcTarget = function (this: RpcTargetRegistry, target: unknown) {
+    add.call(this, target);
+    onTarget(target);
+  };
+  return () => {
+    if (ownProperty) registry.addRpcTarget = add;
+    else delete registry.addRpcTarget;
+  };
+}
+
 /** What {@link watchRpcTarget} reports. */
 export interface RpcTargetEvents {
   /** The transport called back from `listen()` without an error: it serves. */
