@@ -33,9 +33,9 @@ function silentNotifier(): SystemdNotifier {
 
 /**
  * The module's notify socket idles a second before it closes, not the protocol layer's 100 ms:
- * the socket `STATUS=Starting` opened is then still open when READY goes out in an app that
- * bootstraps within a second, and READY leaves with one send(2) (see bench case 2). It does not
- * hold a finished app: the module closes its socket itself when Nest shuts down.
+ * the socket opened when the module was created is then still open when READY goes out in an
+ * app that bootstraps within a second, and READY leaves with one send(2) (see bench case 2).
+ * It does not hold a finished app: the module closes its socket itself when Nest shuts down.
  */
 const MODULE_SOCKET = { idleCloseMs: 1000 } as const;
 
@@ -125,6 +125,6 @@ export function createSupervisor(
   );
   if (app !== undefined) joinAsSpeaker(app, supervisor, logger);
   // The start's first word, which a STOPPING before READY repeats until the app says more.
-  supervisor.waiting(options.startingStatus);
+  supervisor.startingSoon(options.startingStatus);
   return supervisor;
 }

@@ -261,6 +261,25 @@ export class SystemdSupervisor {
   }
 
   /**
+   * The start's first word, `STATUS=` at the next turn of the event loop, unless the start has
+   * moved on by then (READY, a status of the app's or of the module's, a failure). A start that
+   * waits for nothing (no connection, no file: the module's creation, the bootstrap and the
+   * server's `'listening'` in one turn) sends READY in that same turn, and a status that
+   * READY's own replaces at once would cost it a datagram, and systemd a wake-up, for nothing
+   * anyone could read. The socket is opened now, so that READY leaves with one send(2) either way.
+   */
+  startingSoon(status: string): void {
+    this.startWord = status;
+    if (!this.enabled) return;
+    this.notifier.open();
+    setImmediate(() => {
+      const movedOn =
+        this.startWord !== status || this.appStatusesReported > 0 || this.startFailureReported;
+      if (!movedOn) this.waiting(status);
+    });
+  }
+
+  /**
    * `STATUS=` of the start in the module's words (its first, then what READY still waits for):
    * not the app's (not restored later), but repeated by a STOPPING that ends the start.
    */

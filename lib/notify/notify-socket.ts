@@ -116,6 +116,18 @@ export class NotifySocket {
     };
   }
 
+  /**
+   * Opens and connects the socket now, before there is anything to send, so that the first
+   * message leaves with one send(2). Whatever fails here is reported by that first message.
+   */
+  open(): void {
+    if (this.socket || this.closed) return;
+    const connected = connectUnixDgram(this.path, () => this.onWritable());
+    if (typeof connected === 'string') return;
+    this.socket = connected;
+    this.armIdleClose();
+  }
+
   /** Sends `datagram` now, or keeps it for later if systemd cannot take it yet. Never throws. */
   send(datagram: NotifyDatagram): void {
     if (this.queue.length === 0 && !this.congested) {

@@ -167,6 +167,14 @@ export class SystemdNotifier {
   }
 
   /**
+   * Opens the notify socket now, so that the first message (a READY due soon) leaves with one
+   * send(2). It closes again when idle, as after a message.
+   */
+  open(): void {
+    this.socket?.open();
+  }
+
+  /**
    * Keeps the notify socket open between messages until the returned function is called,
    * rather than closing it when idle (after 100 ms by default). Call it while something else keeps
    * the process alive (a listening server): the open socket would otherwise keep a finished

@@ -18,7 +18,10 @@ export interface SystemdModuleOptions {
   readonly readyOn?: SystemdReadyPolicy;
   /** `STATUS=` sent with READY. Default: what serves (`"Listening on <address>"`, `"ServerTCP listening on <address>"`), `"Running"` for a bare context. */
   readonly readyStatus?: string;
-  /** `STATUS=` sent when the module starts up. Default `"Starting"`. */
+  /**
+   * `STATUS=` sent when the module starts up, at the first turn of the event loop after Nest
+   * creates it (not at all if READY or another status comes first). Default `"Starting"`.
+   */
   readonly startingStatus?: string;
   /** `STATUS=` sent with `STOPPING=1`. Default `"Shutting down"`. Before READY, the start's last status (the app's, or what READY waits for) follows it: `"Shutting down (not ready yet: Waiting for the database)"`. */
   readonly stoppingStatus?: string;

@@ -42,9 +42,12 @@ describe('children of a supervised app', () => {
     await systemd.close();
   });
 
-  /** Only the parent's own messages: one STATUS=Starting, one READY, one STOPPING. */
+  /**
+   * Only the parent's own messages: one READY, one STOPPING, and at most one STATUS=Starting
+   * (sent only if the parent's start yielded to the event loop before READY).
+   */
   function expectParentMessagesOnly(): void {
-    expect(systemd.received('STATUS=Starting')).toHaveLength(1);
+    expect(systemd.received('STATUS=Starting').length).toBeLessThanOrEqual(1);
     expect(systemd.received('READY=1')).toHaveLength(1);
     expect(systemd.received('STOPPING=1')).toHaveLength(1);
   }
