@@ -125,6 +125,6 @@ export function createSupervisor(
   );
   if (app !== undefined) joinAsSpeaker(app, supervisor, logger);
   // The start's first word, which a STOPPING before READY repeats until the app says more.
-  supervisor.startingSoon(options.startingStatus);
+  supervisor.beginStart(options.startingStatus);
   return supervisor;
 }

@@ -76,11 +76,12 @@ export class SystemdSupervisor {
   /** The health verdict on show, which holds the app's own texts back (see {@link holdStatus}). */
   private heldStatus: string | undefined;
   /**
-   * The module's STOPPING datagram, encoded at start-up: at the stop signal only the send is
-   * left to do (encoding it there, with code that has not run yet, took about 50 µs).
+   * The module's STOPPING datagram, encoded early in the start (see {@link beginStart}): at the
+   * stop signal only the send is left to do (encoding it there, with code that has not run yet,
+   * took about 50 µs).
    */
-  private readonly stoppingDatagram: NotifyDatagram | undefined;
-  /** The module's READY (with `MAINPID=` when asked), encoded at start-up for the same reason. */
+  private stoppingDatagram: NotifyDatagram | undefined;
+  /** The module's READY (with `MAINPID=` when asked), encoded at creation for the same reason. */
   private readonly readyDatagram: NotifyDatagram | undefined;
   private readonly listeners = new Set<(change: SupervisorChange) => void>();
   private finishListeners: (() => void)[] = [];
@@ -100,7 +101,7 @@ export class SystemdSupervisor {
     const watchdog = notifier.watchdog;
     if (watchdog.state === 'enabled') this.timeoutUsec = watchdog.usec;
     if (!notifier.enabled) return;
-    this.stoppingDatagram = notifier.prepare({ stopping: true, status: settings.stoppingStatus });
+    // STOPPING's is encoded at the start's first turn of the event loop (see beginStart).
     this.readyDatagram = notifier.prepare({ ready: true, mainPid: settings.mainPid });
     if (watchdog.state === 'enabled') {
       if (settings.watchdog) this.replan(watchdog.usec);
@@ -261,21 +262,29 @@ export class SystemdSupervisor {
   }
 
   /**
-   * The start's first word, `STATUS=` at the next turn of the event loop, unless the start has
-   * moved on by then (READY, a status of the app's or of the module's, a failure). A start that
+   * The start begins, with `status` its first word. Only what READY needs is done now (its
+   * datagram was encoded without the encoder, and the socket is opened here, so that READY
+   * leaves with one send(2)); the rest waits for the next turn of the event loop. A start that
    * waits for nothing (no connection, no file: the module's creation, the bootstrap and the
-   * server's `'listening'` in one turn) sends READY in that same turn, and a status that
-   * READY's own replaces at once would cost it a datagram, and systemd a wake-up, for nothing
-   * anyone could read. The socket is opened now, so that READY leaves with one send(2) either way.
+   * server's `'listening'` in one turn) sends READY in that same turn, before it:
+   * - `STATUS=` with the first word, unless the start has moved on by then (READY, a status of
+   *   the app's or of the module's, a failure): a status that READY's own replaces at once
+   *   costs a datagram, and systemd a wake-up, for nothing anyone could read;
+   * - STOPPING's datagram, encoded for a stop to send at once: the encoder's first run
+   *   (compiling it) would otherwise fall on the start. A stop before then encodes its own.
    */
-  startingSoon(status: string): void {
+  beginStart(status: string): void {
     this.startWord = status;
-    if (!this.enabled) return;
-    this.notifier.open();
+    if (!this.notifier.enabled) return;
+    if (this.speaking) this.notifier.open();
     setImmediate(() => {
       const movedOn =
         this.startWord !== status || this.appStatusesReported > 0 || this.startFailureReported;
       if (!movedOn) this.waiting(status);
+      this.stoppingDatagram ??= this.notifier.prepare({
+        stopping: true,
+        status: this.settings.stoppingStatus,
+      });
     });
   }
 
@@ -302,7 +311,7 @@ export class SystemdSupervisor {
       this.enter('stopping');
       return false;
     }
-    if (this.stoppingDatagram === undefined || status !== this.settings.stoppingStatus) {
+    if (status !== this.settings.stoppingStatus) {
       return this.notify({ stopping: true, status }, { appStatus: false });
     }
     // Stopped before READY (a start that timed out, a stop during a slow onModuleInit): systemd
@@ -311,6 +320,9 @@ export class SystemdSupervisor {
     if (this.current === 'starting' && this.startWord !== undefined && status !== undefined) {
       const text = systemdMessages.stoppingBeforeReady(status, this.startWord);
       return this.notify({ stopping: true, status: text }, { appStatus: false });
+    }
+    if (this.stoppingDatagram === undefined) {
+      return this.notify({ stopping: true, status }, { appStatus: false });
     }
     const sent = this.notifier.send(this.stoppingDatagram);
     this.enter('stopping');

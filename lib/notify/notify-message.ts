@@ -104,6 +104,25 @@ function truncateUtf8(text: string, maxBytes: number): string {
   return text.slice(0, end) + ELLIPSIS;
 }
 
+/** The largest pid `MAINPID=` takes (`pid_t` is 32 bits, as {@link encodeNotifyMessage} checks). */
+const PID_MAX = 2 ** 31 - 1;
+
+/**
+ * `READY=1`, with `MAINPID=` when `mainPid` is given, byte for byte as
+ * {@link encodeNotifyMessage} encodes `{ ready: true, mainPid }`, but without running it: READY
+ * is encoded while the app starts, to leave at once when it serves, and the encoder's first run
+ * (compiling it) would fall on that start. Undefined when `mainPid` is not a pid, for the encoder
+ * to refuse with its own words.
+ */
+export function encodeReadyMessage(mainPid?: number): NotifyDatagram | undefined {
+  if (mainPid === undefined) {
+    return { bytes: Buffer.from('READY=1'), coalesceKey: undefined, adjustments: [] };
+  }
+  if (!Number.isSafeInteger(mainPid) || mainPid < 1 || mainPid > PID_MAX) return undefined;
+  const bytes = Buffer.from(`READY=1\nMAINPID=${mainPid}`);
+  return { bytes, coalesceKey: undefined, adjustments: [] };
+}
+
 /**
  * Encodes `state` as one datagram: newline-separated `KEY=value` lines in a fixed order,
  * no trailing newline (as `sd_notify("READY=1\nSTATUS=...")` sends it).

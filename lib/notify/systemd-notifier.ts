@@ -2,6 +2,7 @@ import { parseNotifySocket, type NotifyAddressResult } from './notify-address.js
 import { consoleNotifyLogger, RateLimitedLogger, type NotifyLogger } from './notify-logger.js';
 import {
   encodeNotifyMessage,
+  encodeReadyMessage,
   NotifyMessageError,
   type NotifyDatagram,
   type NotifyState,
@@ -41,13 +42,23 @@ function watchdogPingDatagram(): NotifyDatagram {
   return watchdogPing;
 }
 
-/** Whether `state` is `WATCHDOG=1` and nothing else. */
-function isLonePing(state: NotifyState): boolean {
-  if (state.watchdog !== true) return false;
+/** Whether `state` sets nothing but `keys`. */
+function setsOnly(state: NotifyState, keys: readonly (keyof NotifyState)[]): boolean {
   for (const key in state) {
-    if (key !== 'watchdog' && state[key as keyof NotifyState] !== undefined) return false;
+    const name = key as keyof NotifyState;
+    if (!keys.includes(name) && state[name] !== undefined) return false;
   }
   return true;
+}
+
+/** Whether `state` is `WATCHDOG=1` and nothing else. */
+function isLonePing(state: NotifyState): boolean {
+  return state.watchdog === true && setsOnly(state, ['watchdog']);
+}
+
+/** Whether `state` is `READY=1`, with `MAINPID=` or without, and nothing else. */
+function isLoneReady(state: NotifyState): boolean {
+  return state.ready === true && setsOnly(state, ['ready', 'mainPid']);
 }
 
 /** The variables systemd sets for `sd_notify(3)` and `sd_watchdog_enabled(3)`. */
@@ -137,7 +148,8 @@ export class SystemdNotifier {
    */
   prepare(state: NotifyState): NotifyDatagram | undefined {
     if (!this.socket) return undefined;
-    let datagram;
+    let datagram = isLoneReady(state) ? encodeReadyMessage(state.mainPid) : undefined;
+    if (datagram) return datagram;
     try {
       datagram = encodeNotifyMessage(state);
     } catch (error) {

@@ -1,5 +1,6 @@
 import {
   encodeNotifyMessage,
+  encodeReadyMessage,
   NOTIFY_DATAGRAM_MAX_BYTES,
   NotifyMessageError,
 } from '../../lib/notify/notify-message.js';
@@ -88,4 +89,21 @@ describe('encodeNotifyMessage', () => {
     expect(() => encodeNotifyMessage(state as never)).toThrow(NotifyMessageError);
     expect(() => encodeNotifyMessage(state as never)).toThrow(message);
   });
+});
+
+describe('encodeReadyMessage', () => {
+  it.each([undefined, 1, 4321, 2 ** 31 - 1])(
+    'encodes READY=1 with MAINPID=%j as encodeNotifyMessage does',
+    (mainPid) => {
+      expect(encodeReadyMessage(mainPid)).toEqual(encodeNotifyMessage({ ready: true, mainPid }));
+    },
+  );
+
+  it.each([0, -1, 2 ** 31, 1.5, Number.NaN])(
+    'leaves MAINPID=%j to the encoder, which refuses it',
+    (mainPid) => {
+      expect(encodeReadyMessage(mainPid)).toBeUndefined();
+      expect(() => encodeNotifyMessage({ ready: true, mainPid })).toThrow(NotifyMessageError);
+    },
+  );
 });
