@@ -40,9 +40,9 @@ interface RpcTargetRegistry {
  * `addRpcTarget`, which is wrapped here on this one instance). Every transport of the app is
  * announced after the module's providers exist, so nothing is missed by not replaying earlier
  * ones. Rather than a subscription to `getRpcTargetRegistry()`: an app that uses no rxjs while
- * it starts (an HTTP app) would compile rxjs's subscription code for it, about half a
- * millisecond of every supervised start (see bench/README.md). Returns the function that
- * restores the container, or undefined where it announces nothing (Nest 10).
+ * it starts (an HTTP app) would compile rxjs's subscription code for it, about a million
+ * instructions of every supervised start (`npm run bench:instructions`). Returns the function
+ * that restores the container, or undefined where it announces nothing (Nest 10).
  */
 export function watchRpcTargetsAdded(
   container: object,
