@@ -54,7 +54,7 @@ export class SystemdLifecycleService
   private readonly conditions = new ServingConditions((details) => this.onServing(details));
   private readonly cleanups: (() => void)[] = [];
   /** Whether Nest announces the app's microservice transports (Nest 11 and later). */
-  private transportsSeen = false;
+  private transportsAnnounced = false;
   private hasHttpAdapter = false;
   /** Whether the app reported a status of its own after bootstrap, before READY went out. */
   private spokeAfterBootstrap = false;
@@ -88,7 +88,7 @@ export class SystemdLifecycleService
       this.watchTransport(target),
     );
     if (stopWatchingTransports) {
-      this.transportsSeen = true;
+      this.transportsAnnounced = true;
       this.cleanups.push(stopWatchingTransports);
     }
   }
@@ -119,7 +119,7 @@ export class SystemdLifecycleService
       case 'auto':
         if (adapter) this.waitForHttpServer(adapter);
         // Nest 10 has no registry of transports: a microservice's listen() cannot be waited for.
-        else if (!this.transportsSeen) this.logger.warn(systemdMessages.transportsUnseen());
+        else if (!this.transportsAnnounced) this.logger.warn(systemdMessages.transportsUnseen());
         this.reportIfNotServingSoon();
     }
     if (this.conditions.waitingFor.length > 0) {

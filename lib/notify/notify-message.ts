@@ -104,7 +104,7 @@ function truncateUtf8(text: string, maxBytes: number): string {
   return text.slice(0, end) + ELLIPSIS;
 }
 
-/** The largest pid `MAINPID=` takes (`pid_t` is 32 bits, as {@link encodeNotifyMessage} checks). */
+/** The largest pid `MAINPID=` takes (`pid_t` is 32 bits), for both READY encoders. */
 const PID_MAX = 2 ** 31 - 1;
 
 /**
@@ -149,7 +149,7 @@ export function encodeNotifyMessage(state: NotifyState): NotifyDatagram {
     lines.push(`BUSERROR=${sanitiseValue('BUSERROR', state.busError, adjustments)}`);
   }
   if (state.mainPid !== undefined) {
-    lines.push(`MAINPID=${unsignedText('MAINPID', state.mainPid, 1n, 2n ** 31n - 1n)}`);
+    lines.push(`MAINPID=${unsignedText('MAINPID', state.mainPid, 1n, BigInt(PID_MAX))}`);
   }
   if (state.watchdog === true) lines.push('WATCHDOG=1');
   else if (state.watchdog === 'trigger') lines.push('WATCHDOG=trigger');
