@@ -5,6 +5,16 @@ import { createInterface } from 'node:readline';
 import { SUPERVISION_VARIABLES } from '../../lib/notify/systemd-notifier.js';
 import type { NotifyListener, NotifyRecord } from '../../lib/testing/notify-listener.js';
 
+/**
+ * Resolves with the child's exit code and signal once it has exited and its piped stdout and
+ * stderr have been read to the end ('close'). 'exit' can come first, before the last lines a
+ * test then looks for have been read.
+ */
+export const exitedAndRead = (
+  child: ChildProcess,
+): Promise<[number | null, NodeJS.Signals | null]> =>
+  once(child, 'close') as Promise<[number | null, NodeJS.Signals | null]>;
+
 /** Sets the supervision variables for the app created in `run`, then restores the environment. */
 export async function withSystemdEnv<T>(
   env: Record<string, string>,
@@ -96,7 +106,7 @@ export async function startFixtureApp(
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  const exit = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+  const exit = exitedAndRead(child);
   const lines = createInterface({ input: child.stdout! });
   const port = await new Promise<number>((resolve, reject) => {
     lines.on('line', (line) => {

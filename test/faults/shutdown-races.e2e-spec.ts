@@ -1,10 +1,9 @@
 // Shutdown at awkward moments: STOPPING=1 once, the process exits by itself, and it ends the
 // way the same app without SystemdModule ends (the module must not change the exit status).
 import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { NotifyListener } from '../../lib/testing/notify-listener.js';
-import { exitWithin } from '../e2e/helpers.js';
+import { exitedAndRead, exitWithin } from '../e2e/helpers.js';
 import { fixture } from '../notify/helpers.js';
 
 interface Outcome {
@@ -27,7 +26,7 @@ async function runFixture(
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const exit = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+  const exit = exitedAndRead(child);
   let output = '';
   signalledAt = [];
   child.stderr!.on('data', (chunk) => (output += chunk));

@@ -7,7 +7,14 @@ import { readdir, readFile, readlink } from 'node:fs/promises';
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { createInterface } from 'node:readline';
 import { NotifyListener, type NotifyRecord } from '../../lib/testing/notify-listener.js';
-import { acceptsConnections, exitWithin, expectReady, fixturePath, sleep } from '../e2e/helpers.js';
+import {
+  acceptsConnections,
+  exitedAndRead,
+  exitWithin,
+  expectReady,
+  fixturePath,
+  sleep,
+} from '../e2e/helpers.js';
 
 interface OutputLine {
   readonly text: string;
@@ -39,8 +46,8 @@ function launch(
     env: { ...process.env, NO_COLOR: '1', ...systemd.env(), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const exit = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
-  const exitedAt = exit.then(() => performance.now());
+  const exit = exitedAndRead(child);
+  const exitedAt = once(child, 'exit').then(() => performance.now());
   const lines: OutputLine[] = [];
   const waiters = new Set<() => void>();
   for (const stream of [child.stdout!, child.stderr!]) {

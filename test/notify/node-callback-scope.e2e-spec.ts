@@ -6,14 +6,13 @@
 // runs them on Node 26 too. The immediate that does it is the real one, whatever fake timers a
 // test installs.
 import { execFile, spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
 import { NotifyListener } from '../../lib/testing/notify-listener.js';
-import { sleep } from '../e2e/helpers.js';
+import { exitedAndRead, sleep } from '../e2e/helpers.js';
 import { ChildReceiver, fixture } from './helpers.js';
 
 it('close() goes on as soon as a congested receiver drains, with the app still up', async () => {
@@ -33,7 +32,7 @@ it('close() goes on as soon as a congested receiver drains, with the app still u
         if (line.startsWith('pending')) resolve();
       });
     });
-    const exited = once(child, 'exit');
+    const exited = exitedAndRead(child);
     await pending;
     // Ten fit in the receiver's queue (net.unix.max_dgram_qlen): the rest wait for it.
     expect(lines).toEqual([expect.stringMatching(/^pending [1-9]$/)]);
@@ -42,7 +41,7 @@ it('close() goes on as soon as a congested receiver drains, with the app still u
     receiver.child.kill('SIGCONT');
     const resumedAt = performance.now();
     const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-    const [code, signal] = (await exited) as [number | null, string | null];
+    const [code, signal] = await exited;
     clearTimeout(timer);
     // Held back, close() would go on at nothing: its 10 s timer is cleared by the drain.
     expect({ code, signal, lines }).toEqual({ code: 0, signal: null, lines: [lines[0], 'closed'] });

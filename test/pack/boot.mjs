@@ -72,7 +72,8 @@ async function startApp(dir, execPath, env, nodeArgs = []) {
     },
   );
   socket.close();
-  const app = { child, port, startedAt, output: '', errors: '', exited: once(child, 'exit') };
+  // 'close', not 'exit': the output is read to its end before the checks look at it.
+  const app = { child, port, startedAt, output: '', errors: '', exited: once(child, 'close') };
   child.stdout.on('data', (chunk) => (app.output += chunk));
   child.stderr.on('data', (chunk) => {
     app.output += chunk;
@@ -403,7 +404,8 @@ export async function bootMicroservice(dir, testing, execPath) {
   let output = '';
   child.stdout.on('data', (chunk) => (output += chunk));
   child.stderr.on('data', (chunk) => (output += chunk));
-  const exited = once(child, 'exit');
+  // 'close', not 'exit': the output is read to its end before the checks look at it.
+  const exited = once(child, 'close');
   try {
     await systemd.waitFor('READY=1', { timeoutMs: READY_TIMEOUT_MS });
     await systemd.waitFor('WATCHDOG=1');

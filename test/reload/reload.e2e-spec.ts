@@ -3,7 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { NotifyListener } from '../../lib/testing/notify-listener.js';
-import { exitWithin, expectReady, sleep } from '../e2e/helpers.js';
+import { exitedAndRead, exitWithin, expectReady, sleep } from '../e2e/helpers.js';
 import { fixture } from '../notify/helpers.js';
 
 interface RunningApp {
@@ -18,7 +18,7 @@ async function startApp(env: Record<string, string>, args: string[] = []): Promi
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const exit = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+  const exit = exitedAndRead(child);
   const events: Record<string, unknown>[] = [];
   let stderr = '';
   child.stderr!.on('data', (chunk) => (stderr += chunk));

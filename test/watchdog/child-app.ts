@@ -2,9 +2,8 @@
 // first line: the module's warnings are logged while Nest builds the module, before the app
 // listens, so a listener attached after start-up (as in e2e/helpers.ts) would miss them.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { createInterface } from 'node:readline';
-import { fixturePath } from '../e2e/helpers.js';
+import { exitedAndRead, fixturePath } from '../e2e/helpers.js';
 
 /** One line a fixture logged through its stdout logger (`log <JSON>`). */
 export interface ChildLogLine {
@@ -44,9 +43,9 @@ export async function startChildApp(
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let hasExited = false;
-  const exit = once(child, 'exit').then((result) => {
+  const exit = exitedAndRead(child).then((result) => {
     hasExited = true;
-    return result as [number | null, NodeJS.Signals | null];
+    return result;
   });
   let stderr = '';
   child.stderr!.setEncoding('utf8');
