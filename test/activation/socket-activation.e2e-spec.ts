@@ -6,7 +6,7 @@ import { once } from 'node:events';
 import { createServer, type Server } from 'node:net';
 import { createInterface } from 'node:readline';
 import { NotifyListener } from '../../lib/testing/notify-listener.js';
-import { acceptsConnections, exitWithin, expectReady } from '../e2e/helpers.js';
+import { acceptsConnections, exitedAndRead, exitWithin, expectReady } from '../e2e/helpers.js';
 import { fixture } from '../notify/helpers.js';
 
 interface Report {
@@ -151,7 +151,7 @@ describe('socket activation gone wrong', () => {
     server.close();
     let stderr = '';
     child.stderr!.on('data', (chunk) => (stderr += chunk));
-    const [code] = await once(child, 'exit');
+    const [code] = await exitedAndRead(child);
     expect(code).not.toBe(0);
     expect(stderr).toMatch(
       /LISTEN_FDNAMES="http:admin" names 2 socket\(s\) but LISTEN_FDS=1 \(EINVAL\)/,

@@ -74,6 +74,8 @@ describe('STOPPING=1 first on shutdown', () => {
     const { child, exit } = await startFixtureApp('e2e-app', ['close-after-ready'], systemd.env());
     expect(await exitWithin(child, exit, 6000)).toEqual({ code: 0, signal: null });
     const exitedAt = performance.now();
+    // Its last datagram: the exit can be seen before the listener has read it.
+    await systemd.waitFor('STATUS=Database closed (phase stopped)');
     expect(systemd.received('READY=1')).toHaveLength(1);
     expect(systemd.received('STOPPING=1')).toHaveLength(1);
     // Another module's onApplicationShutdown runs after the module's own: its status still

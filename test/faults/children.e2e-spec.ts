@@ -44,9 +44,11 @@ describe('children of a supervised app', () => {
 
   /**
    * Only the parent's own messages: one READY, one STOPPING, and at most one STATUS=Starting
-   * (sent only if the parent's start yielded to the event loop before READY).
+   * (sent only if the parent's start yielded to the event loop before READY). Waits for the
+   * STOPPING first: the parent's exit can be seen before the listener has read it.
    */
-  function expectParentMessagesOnly(): void {
+  async function expectParentMessagesOnly(): Promise<void> {
+    await systemd.waitFor('STOPPING=1');
     expect(systemd.received('STATUS=Starting').length).toBeLessThanOrEqual(1);
     expect(systemd.received('READY=1')).toHaveLength(1);
     expect(systemd.received('STOPPING=1')).toHaveLength(1);
@@ -61,7 +63,7 @@ describe('children of a supervised app', () => {
       for (const report of reports) {
         expect(report).toEqual({ kind, enabled: false, inheritedNotifySocket: true });
       }
-      expectParentMessagesOnly();
+      await expectParentMessagesOnly();
     },
     30_000,
   );
@@ -69,7 +71,7 @@ describe('children of a supervised app', () => {
   it('unsetEnvironment: children do not even see the socket; the parent still notifies', async () => {
     const { reports } = await runParent(systemd, 'fork', { unset: true });
     expect(reports).toEqual([{ kind: 'fork', enabled: false, inheritedNotifySocket: false }]);
-    expectParentMessagesOnly();
+    await expectParentMessagesOnly();
   }, 30_000);
 
   it('worker_threads: refused with a clear error, no crash, nothing sent from the worker', async () => {
@@ -78,6 +80,6 @@ describe('children of a supervised app', () => {
       /loaded in a worker thread: notifications are only sent from the main thread/,
     );
     expect(reports).toEqual([{ kind: 'worker', enabled: false, inheritedNotifySocket: true }]);
-    expectParentMessagesOnly();
+    await expectParentMessagesOnly();
   }, 30_000);
 });

@@ -269,6 +269,7 @@ describe('STOPPING=1 when Nest begins to shut down', () => {
     async () => {
       await withShape('context-close', {}, async (systemd, app) => {
         expect(await exitWithin(app.child, app.exit, 10_000)).toEqual({ code: 0, signal: null });
+        await systemd.waitFor('X_SLOW_DESTROY_DONE=1');
         expect(sequence(systemd, 'READY=1', 'STOPPING=1', 'X_SLOW_DESTROY_DONE=1')).toEqual([
           'READY=1',
           'STOPPING=1',
@@ -284,6 +285,7 @@ describe('STOPPING=1 when Nest begins to shut down', () => {
     async () => {
       await withShape('microservice-close', {}, async (systemd, app) => {
         expect(await exitWithin(app.child, app.exit, 10_000)).toEqual({ code: 0, signal: null });
+        await systemd.waitFor('X_SLOW_DESTROY_DONE=1');
         const order = [
           'X_TRANSPORT_LISTENING=1',
           'READY=1',
@@ -309,6 +311,7 @@ describe('two applications in one process', () => {
       app.child.kill('SIGTERM');
       const [code, signal] = await app.exit;
       expect(signal ?? code).toBe('SIGTERM');
+      await systemd.waitFor('X_SLOW_DESTROY_DONE=1');
       expect(sequence(systemd, 'READY=1', 'STOPPING=1', 'X_SLOW_DESTROY_DONE=1')).toEqual([
         'READY=1',
         'STOPPING=1',
@@ -340,6 +343,7 @@ describe('two applications in one process', () => {
 
         app.child.kill('SIGTERM');
         await app.exit;
+        await systemd.waitFor('STOPPING=1');
         expect(sequence(systemd, 'STOPPING=1')).toEqual(['STOPPING=1']);
       });
     },

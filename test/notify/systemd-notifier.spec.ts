@@ -304,8 +304,11 @@ describe('a process that uses the notifier', () => {
   });
   afterEach(() => systemd.close());
 
-  /** Runs the send-and-exit fixture in `mode`; the process must end by itself with code 0. */
-  async function runToExit(mode: string): Promise<void> {
+  /**
+   * Runs the send-and-exit fixture in `mode`; the process must end by itself with code 0. Then
+   * waits for `last`, its last datagram: the exit can be seen before the listener has read it.
+   */
+  async function runToExit(mode: string, last: string): Promise<void> {
     const child = spawn(process.execPath, [fixture('send-and-exit'), mode], {
       env: { ...process.env, ...systemd.env() },
       stdio: 'inherit',
@@ -314,10 +317,11 @@ describe('a process that uses the notifier', () => {
     const [code, signal] = (await once(child, 'exit')) as [number | null, string | null];
     clearTimeout(timer);
     expect({ code, signal }).toEqual({ code: 0, signal: null });
+    await systemd.waitFor(last);
   }
 
   it.each([['close'], ['no-close']])('exits by itself after sending (%s)', async (mode) => {
-    await runToExit(mode);
+    await runToExit(mode, 'STOPPING=1');
     expect(systemd.messages.map((record) => record.raw)).toEqual([
       'READY=1\nSTATUS=fixture ready',
       'STOPPING=1',
@@ -325,14 +329,14 @@ describe('a process that uses the notifier', () => {
   });
 
   it('ends soon after its last message when it never closes the notifier: the idle socket closes', async () => {
-    await runToExit('no-close');
+    await runToExit('no-close', 'STOPPING=1');
     const lastArrival = systemd.messages.at(-1)?.receivedAt ?? Number.NaN;
     // The idle socket closes 100 ms after the last message; at 1 s (the old default) this fails.
     expect(performance.now() - lastArrival).toBeLessThan(600);
   });
 
   it('keeps a held socket open past the idle close, and exits once it is released', async () => {
-    await runToExit('hold');
+    await runToExit('hold', 'STATUS=held');
     // Without the hold the socket closes after 100 ms idle, nothing else keeps the process
     // alive, and it exits before the 1.5 s timer can send this.
     expect(systemd.messages.map((record) => record.raw)).toEqual([
@@ -343,7 +347,7 @@ describe('a process that uses the notifier', () => {
 
   it('delivers what is sent after close() and still exits at once (no idle socket held)', async () => {
     const started = performance.now();
-    await runToExit('send-after-close');
+    await runToExit('send-after-close', 'STATUS=late');
     expect(systemd.messages.map((record) => record.raw)).toEqual([
       'READY=1\nSTATUS=fixture ready',
       'STOPPING=1',

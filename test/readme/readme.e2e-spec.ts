@@ -7,6 +7,7 @@ import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promi
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { NotifyListener } from '../../lib/testing/notify-listener.js';
+import { exitedAndRead } from '../e2e/helpers.js';
 import { FRAGMENT_IMPORT } from './fragment-prelude.js';
 import { readReadmeBlocks, shellCommands, type ReadmeBlock } from './readme-blocks.js';
 
@@ -87,7 +88,7 @@ describe('README code blocks', () => {
     let output = '';
     child.stdout.on('data', (chunk) => (output += chunk));
     child.stderr.on('data', (chunk) => (output += chunk));
-    const [code] = await once(child, 'exit');
+    const [code] = await exitedAndRead(child);
     expect({ code, output }).toEqual({ code: 0, output: '' });
   }, 30_000);
 
@@ -101,6 +102,7 @@ describe('README code blocks', () => {
       });
       const [code] = await once(child, 'exit');
       expect(code).toBe(0);
+      await systemd.waitFor('STOPPING=1');
       expect(systemd.messages.map((message) => message.raw)).toEqual([
         'READY=1\nSTATUS=Listening on :3000',
         'STOPPING=1',
