@@ -5,6 +5,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
+import { exitedAndRead } from '../e2e/helpers.js';
 import { ChildReceiver, fixture } from '../notify/helpers.js';
 import { JournalReceiver, runFile } from './helpers.js';
 
@@ -155,7 +156,7 @@ describe('JournaldLogger', () => {
       });
       let stderr = '';
       child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-      const [code] = (await once(child, 'exit')) as [number | null];
+      const [code] = await exitedAndRead(child);
       return { code, stderr, ms: performance.now() - started };
     }
 
