@@ -1,3 +1,12 @@
+/** What a unit does with an app whose addon does not load. */
+const UNSUPERVISED =
+  'the app would run unsupervised, and systemd would fail its start at TimeoutStartSec=';
+/** The rebuild, by each package manager, under the node that must load the addon. */
+const REBUILD =
+  'Rebuild it with that node first on PATH: npm rebuild unix-dgram; pnpm install --force ' +
+  '--config.side-effects-cache=false; yarn rebuild unix-dgram (see "Installation and native ' +
+  'build" in the README)';
+
 /** Every text of the `nestjs-systemd` command, in one place: each names the value and the fix. */
 export const cliMessages = {
   // Values (checked by the generator).
@@ -154,10 +163,17 @@ export const cliMessages = {
     `${credential}=/etc/<app>/${credential}, read with readSystemdCredential('${credential}')`,
   addonUnbuilt: (dir: string) =>
     `warning: unix-dgram's native addon is not built (${dir} has no build/Release/unix_dgram.node): ` +
-    'the app would run unsupervised, and systemd would fail its start at TimeoutStartSec=. Allow ' +
+    `${UNSUPERVISED}. Allow ` +
     'its build and install again: npm "allowScripts", pnpm "onlyBuiltDependencies" (then pnpm ' +
     'install --force), Yarn "dependenciesMeta" with node-gyp, in the root package.json (see ' +
     '"Installation and native build" in the README)',
+  addonForOtherNode: (file: string, built: string, needed: string, nodePath: string) =>
+    `warning: unix-dgram's native addon, ${file}, was built for another Node.js ` +
+    `(NODE_MODULE_VERSION ${built}; the unit's node, ${nodePath}, needs ${needed}): ` +
+    `${UNSUPERVISED}. ${REBUILD}`,
+  addonUnloadable: (file: string, reason: string, nodePath: string) =>
+    `warning: unix-dgram's native addon, ${file}, does not load under the unit's node, ` +
+    `${nodePath} (${reason}): ${UNSUPERVISED}. ${REBUILD}`,
   pnpCacheOutside: (folder: string, hidden: boolean) =>
     `warning: the app's packages are in Yarn's global cache, ${folder}, not in the app ` +
     (hidden

@@ -6,7 +6,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { maskCredentials } from '../health/status-redaction.js';
 import { CliError, readAppProject, type AppProject } from './app-project.js';
 import { cliMessages } from './cli.messages.js';
-import { unbuiltAddon } from './native-addon.js';
+import { addonProblem } from './native-addon.js';
 import { packageManager, type PackageManager } from './package-manager.js';
 import { generateUnits, type GeneratedUnit } from './unit-generator.js';
 import { findYarnPnp, isEsModuleEntry } from './yarn-pnp.js';
@@ -340,8 +340,14 @@ function unitOptions(
       warnings.push(cliMessages.secretInEnvironment(variable, credentialNameFor(variable)));
     }
   }
-  const addon = unbuiltAddon(project.dir);
-  if (addon !== undefined) warnings.push(cliMessages.addonUnbuilt(addon));
+  const addon = addonProblem(project.dir, nodePath);
+  if (addon?.kind === 'unbuilt') warnings.push(cliMessages.addonUnbuilt(addon.dir));
+  if (addon?.kind === 'otherNode') {
+    warnings.push(cliMessages.addonForOtherNode(addon.file, addon.built, addon.needed, nodePath));
+  }
+  if (addon?.kind === 'unloadable') {
+    warnings.push(cliMessages.addonUnloadable(addon.file, addon.reason, nodePath));
+  }
   if (values.oneshot) {
     for (const option of ['port', 'host'] as const) {
       if (values[option] !== undefined) throw usageError(cliMessages.oneshotServes(`--${option}`));

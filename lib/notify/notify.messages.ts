@@ -56,7 +56,8 @@ export const notifyMessages = {
   addonForOtherNode: (built: string, needed: string) =>
     `the unix-dgram native addon was built for another Node.js (NODE_MODULE_VERSION ${built}; ` +
     `this one, ${process.version}, needs ${needed}). Rebuild it with this Node.js: ` +
-    'npm rebuild unix-dgram (pnpm: pnpm install --force), or reinstall',
+    'npm rebuild unix-dgram (pnpm: pnpm install --force --config.side-effects-cache=false), ' +
+    'or reinstall',
   notNotifying: (reason: string) => `systemd will not be notified: ${reason}`,
   workerThread: () =>
     'loaded in a worker thread: notifications are only sent from the main thread ' +

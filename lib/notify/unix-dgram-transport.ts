@@ -1,5 +1,6 @@
 // The unix-dgram transport as the notify and journal sockets use it: the addon loaded on first
 // use, sockets connected to one path, and its `-errno` codes named.
+import { addonAbiMismatch } from './addon-abi-mismatch.js';
 import { notifyMessages } from './notify.messages.js';
 import { loadUnixDgramAddon } from './unix-dgram-binding.js';
 
@@ -157,15 +158,15 @@ export function loadUnixDgram(): UnixDgramModule | Error {
       loaded = new Error(notifyMessages.packageMissing(from));
       return loaded;
     }
-    // Node's own words for an addon built for another Node (a switch of Node after install).
-    const abi = /NODE_MODULE_VERSION (\d+)\.[\s\S]*NODE_MODULE_VERSION (\d+)\./.exec(message);
+    // An addon built for another Node (a switch of Node after install).
+    const abi = addonAbiMismatch(message);
     // Otherwise the `bindings` package lists every path it tried, one per line: the first line
     // says enough, and the fix must stay in the one line the journal records.
     // Its first line ends in "Tried:", with nothing after it once cut there.
     const [reason] = message.split('\n', 1).map((line) => line.replace(/\s*Tried:$/, ''));
     loaded = new Error(
       abi
-        ? notifyMessages.addonForOtherNode(abi[1]!, abi[2]!)
+        ? notifyMessages.addonForOtherNode(abi.built, abi.needed)
         : notifyMessages.transportUnavailable(reason ?? String(error)),
     );
   }

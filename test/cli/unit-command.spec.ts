@@ -1,8 +1,16 @@
 // `nestjs-systemd unit` in this process (runCli with captured output), on real app folders:
 // how it finds the app's name and built entry, its errors, and writing with --out. The same
 // command as a child process: unit-command.e2e-spec.ts.
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, relative } from 'node:path';
 import { parseJsonc } from '../../lib/cli/app-project.js';
 import { runCli, USAGE } from '../../lib/cli/cli.js';
 import {
@@ -703,19 +711,34 @@ describe("Yarn Plug'n'Play", () => {
   });
 });
 
-/** An app with nestjs-systemd and unix-dgram installed, the addon built or not. */
-function installedApp(built: boolean): string {
-  return app({
+/** The addon this test process loads: built by the install for the node running the tests. */
+const ADDON = join(
+  dirname(createRequire(import.meta.url).resolve('unix-dgram/package.json')),
+  'build/Release/unix_dgram.node',
+);
+
+/**
+ * An app with nestjs-systemd and unix-dgram installed, and unix-dgram's addon: `unbuilt`, none;
+ * `built`, the one this process loads; `broken`, an empty file in its place.
+ */
+function installedApp(addon: 'unbuilt' | 'built' | 'broken'): string {
+  const dir = app({
     ...BUILT_APP,
     'node_modules/nestjs-systemd/package.json': { name: 'nestjs-systemd', version: '0.1.0' },
     'node_modules/unix-dgram/package.json': { name: 'unix-dgram', version: '2.0.7' },
-    ...(built ? { 'node_modules/unix-dgram/build/Release/unix_dgram.node': '' } : {}),
+    ...(addon === 'broken' ? { 'node_modules/unix-dgram/build/Release/unix_dgram.node': '' } : {}),
   });
+  if (addon === 'built') {
+    const release = join(dir, 'node_modules/unix-dgram/build/Release');
+    mkdirSync(release, { recursive: true });
+    copyFileSync(ADDON, join(release, 'unix_dgram.node'));
+  }
+  return dir;
 }
 
 describe("unix-dgram's addon", () => {
   it('warns, and still writes, when the app would run unsupervised for want of it', () => {
-    const dir = installedApp(false);
+    const dir = installedApp('unbuilt');
     const { code, stdout, stderr } = runWith({ userAgent: 'yarn/4.18.1' }, dir, 'unit');
     expect(code).toBe(0);
     expect(stdout).toContain('ExecStart=');
@@ -727,7 +750,39 @@ describe("unix-dgram's addon", () => {
         'install --force), Yarn "dependenciesMeta" with node-gyp, in the root package.json ' +
         '(see "Installation and native build" in the README)\n',
     );
-    expect(run(installedApp(true), 'unit').stderr).toBe('');
+  });
+
+  it("says nothing of an addon that the unit's node loads", () => {
+    expect(run(installedApp('built'), 'unit', '--node', process.execPath).stderr).toBe('');
+  });
+
+  it("warns of an addon that the unit's node cannot load, in Node's words", () => {
+    const dir = installedApp('broken');
+    const { code, stdout, stderr } = run(dir, 'unit', '--node', process.execPath);
+    expect(code).toBe(0);
+    expect(stdout).toContain(`ExecStart=${process.execPath} `);
+    expect(stderr).toBe(
+      "nestjs-systemd: warning: unix-dgram's native addon, " +
+        `${dir}/node_modules/unix-dgram/build/Release/unix_dgram.node, does not load under the ` +
+        `unit's node, ${process.execPath} (file too short): the app would run unsupervised, and ` +
+        'systemd would fail its start at TimeoutStartSec=. Rebuild it with that node first on ' +
+        'PATH: npm rebuild unix-dgram; pnpm install --force --config.side-effects-cache=false; ' +
+        'yarn rebuild unix-dgram (see "Installation and native build" in the README)\n',
+    );
+  });
+
+  it('cannot judge the addon for a node that is not on this machine: only its absence', () => {
+    // The unit's node is the target's: the generator warns that it is missing here.
+    const { stderr } = run(
+      installedApp('broken'),
+      'unit',
+      '--node',
+      '/opt/node-on-target/bin/node',
+    );
+    expect(stderr).toBe(
+      'nestjs-systemd: warning: --node /opt/node-on-target/bin/node does not exist on this ' +
+        'machine; make sure it does on the target\n',
+    );
   });
 });
 

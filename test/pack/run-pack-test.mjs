@@ -365,6 +365,9 @@ async function checkAppOn(run, spec, runtime) {
       await check(`${spec.name} | ${node} | boot with the addon built for ABI ${abi}`, () =>
         bootUnbuilt(dir, testing, runtime.execPath, ADDON_FIX.otherNode),
       );
+      await check(`${spec.name} | ${node} | nestjs-systemd unit --node with that addon`, () =>
+        checkUnitWarnsOfAbi(dir, runtime, abi),
+      );
     }
     await useAddon(dir, runtime.abi, run.addons);
     run.addonAbi.set(dir, runtime.abi);
@@ -393,6 +396,35 @@ async function checkAppOn(run, spec, runtime) {
       bootMicroservice(dir, testing, runtime.execPath),
     );
   }
+}
+
+/**
+ * The app's own `nestjs-systemd unit`, run by this Node with `--node` naming `runtime`'s, while
+ * the app's addon is still built for ABI `abi`: the unit is written, with one warning that the
+ * addon was built for another Node, naming both ABIs and the rebuild.
+ * @param {string} dir @param {NodeRuntime} runtime @param {string} abi
+ */
+async function checkUnitWarnsOfAbi(dir, runtime, abi) {
+  const cli = join(dir, 'node_modules', '.bin', 'nestjs-systemd');
+  const result = await runAsync(process.execPath, [cli, 'unit', '--node', runtime.execPath], {
+    cwd: dir,
+  });
+  const expected =
+    `was built for another Node.js (NODE_MODULE_VERSION ${abi}; the unit's node, ` +
+    `${runtime.execPath}, needs ${runtime.abi})`;
+  // The apps live under /tmp, of which the generator warns too.
+  const warnings = result.stderr.split('\n').filter((line) => line.includes('native addon'));
+  if (
+    warnings.length !== 1 ||
+    !warnings[0].includes(expected) ||
+    !warnings[0].includes('npm rebuild unix-dgram')
+  ) {
+    throw new Error(`expected one warning saying the addon ${expected}, got:\n${result.stderr}`);
+  }
+  if (!result.stdout.includes(`ExecStart=${runtime.execPath} `)) {
+    throw new Error(`no ExecStart= with ${runtime.execPath}:\n${result.stdout}`);
+  }
+  return `one warning: the addon ${expected}; the unit written`;
 }
 
 /** @param {Run} run @param {AppSpec[]} apps @param {NodeRuntime[]} runtimes */
