@@ -163,10 +163,9 @@ export const cliMessages = {
     `${credential}=/etc/<app>/${credential}, read with readSystemdCredential('${credential}')`,
   addonUnbuilt: (dir: string) =>
     `warning: unix-dgram's native addon is not built (${dir} has no build/Release/unix_dgram.node): ` +
-    `${UNSUPERVISED}. Allow ` +
-    'its build and install again: npm "allowScripts", pnpm "onlyBuiltDependencies" (then pnpm ' +
-    'install --force), Yarn "dependenciesMeta" with node-gyp, in the root package.json (see ' +
-    '"Installation and native build" in the README)',
+    `${UNSUPERVISED}. Allow its build and install again: npm "allowScripts", pnpm ` +
+    '"onlyBuiltDependencies" (then pnpm install --force), Yarn "dependenciesMeta" with ' +
+    'node-gyp, in the root package.json (see "Installation and native build" in the README)',
   addonForOtherNode: (file: string, built: string, needed: string, nodePath: string) =>
     `warning: unix-dgram's native addon, ${file}, was built for another Node.js ` +
     `(NODE_MODULE_VERSION ${built}; the unit's node, ${nodePath}, needs ${needed}): ` +
