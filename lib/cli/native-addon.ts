@@ -40,9 +40,9 @@ export function addonProblem(appDir: string, nodePath: string): AddonProblem | u
     .map((kind) => join(unixDgram, 'build', kind, 'unix_dgram.node'))
     .find((candidate) => existsSync(candidate));
   if (file === undefined) return { kind: 'unbuilt', dir: unixDgram };
-  if (!existsSync(nodePath)) return undefined;
   // Loaded by the unit's node itself, in a process of its own: only that node's refusal says
-  // whether the addon was built for it.
+  // whether the addon was built for it. A node that cannot be run here (the target's own, not on
+  // this machine) fails to spawn, and is not judged.
   const loaded = spawnSync(
     nodePath,
     ['-e', 'process.dlopen({ exports: {} }, process.argv[1])', file],
